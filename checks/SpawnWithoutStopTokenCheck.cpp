@@ -1,0 +1,175 @@
+//===--- SpawnWithoutStopTokenCheck.cpp - taskleak -------------------------===//
+#include "checks/SpawnWithoutStopTokenCheck.h"
+
+#include "lib/FixIts.h"
+#include "lib/Matchers.h"
+#include "lib/TaskBody.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/Support/Regex.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace taskleak {
+
+void SpawnWithoutStopTokenCheck::registerMatchers(MatchFinder *Finder) {
+  if (const Library *Lib = library())
+    Finder->addMatcher(spawnCandidate(*Lib), this);
+}
+
+namespace {
+
+/// Every use of a local variable, to prove that turning a std::thread into a
+/// std::jthread keeps the code compiling and meaning what it meant.
+class VarUses : public RecursiveASTVisitor<VarUses> {
+public:
+  explicit VarUses(const VarDecl *V) : V(V) {}
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (E->getDecl() == V)
+      Uses.push_back(E);
+    return true;
+  }
+  const VarDecl *V;
+  llvm::SmallVector<const DeclRefExpr *, 4> Uses;
+};
+
+/// The fix-it: std::thread -> std::jthread, a std::stop_token parameter on
+/// the lambda, the loops run while no stop is requested, and a stop request
+/// before each join. None unless every piece is provably safe.
+std::optional<FixIts> jthreadFix(const SpawnSite &S,
+                                 llvm::ArrayRef<UncancellableLoop> Loops,
+                                 ASTContext &Ctx) {
+  const LangOptions &LO = Ctx.getLangOpts();
+  const SourceManager &SM = Ctx.getSourceManager();
+  const VarDecl *VD = S.ThreadVar;
+  const LambdaExpr *L = S.Task.Lambda;
+  if (!LO.CPlusPlus20 || !VD || !L || !S.Task.LambdaIsInline ||
+      !S.Task.BoundArgs.empty() || S.Name != "std::thread" ||
+      isa<CXXTemporaryObjectExpr>(S.Call) || !VD->getTypeSourceInfo())
+    return std::nullopt;
+  const CXXMethodDecl *Op = L->getCallOperator();
+  if (!Op->getReturnType()->isVoidType() || Op->getNumParams() != 0 ||
+      Op->isVariadic() || L->getBeginLoc().isMacroID())
+    return std::nullopt;
+  // The declared type must be spelled `std::thread`.
+  SourceRange TypeRange = VD->getTypeSourceInfo()->getTypeLoc().getSourceRange();
+  if (TypeRange.getBegin().isMacroID() ||
+      Lexer::getSourceText(CharSourceRange::getTokenRange(TypeRange), SM, LO) !=
+          "std::thread")
+    return std::nullopt;
+  // A fresh name for the token.
+  StringRef LambdaText = Lexer::getSourceText(
+      CharSourceRange::getTokenRange(L->getSourceRange()), SM, LO);
+  const char *Token = "token";
+  if (llvm::Regex("(^|[^A-Za-z0-9_])token([^A-Za-z0-9_]|$)").match(LambdaText))
+    return std::nullopt;
+
+  FixIts Fix;
+  Fix.push_back(FixItHint::CreateReplacement(
+      CharSourceRange::getTokenRange(TypeRange), "std::jthread"));
+  if (L->hasExplicitParameters()) {
+    TypeLoc TL = Op->getTypeSourceInfo()->getTypeLoc().IgnoreParens();
+    auto FTL = TL.getAs<FunctionProtoTypeLoc>();
+    if (!FTL || FTL.getLParenLoc().isMacroID())
+      return std::nullopt;
+    Fix.push_back(FixItHint::CreateInsertion(
+        FTL.getLParenLoc().getLocWithOffset(1),
+        (Twine("std::stop_token ") + Token).str()));
+  } else {
+    SourceLocation AfterIntroducer = Lexer::getLocForEndOfToken(
+        L->getIntroducerRange().getEnd(), 0, SM, LO);
+    if (AfterIntroducer.isInvalid())
+      return std::nullopt;
+    Fix.push_back(FixItHint::CreateInsertion(
+        AfterIntroducer, (Twine("(std::stop_token ") + Token + ")").str()));
+  }
+  for (const UncancellableLoop &Loop : Loops) {
+    if (Loop.Function != Op)
+      return std::nullopt; // the loop is in a function the token cannot reach
+    std::optional<FixIts> Header = stopRequestedLoopHeader(Loop.Loop, Token, Ctx);
+    if (!Header)
+      return std::nullopt;
+    Fix.append(Header->begin(), Header->end());
+  }
+  // Uses of the thread: only join() and joinable(), each join a statement of
+  // its own in a block, so that a stop request can precede it.
+  const auto *Owner = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
+  if (!Owner || !Owner->getBody())
+    return std::nullopt;
+  VarUses Uses(VD);
+  Uses.TraverseStmt(Owner->getBody());
+  std::string Name = VD->getName().str();
+  for (const DeclRefExpr *Use : Uses.Uses) {
+    auto Parents = Ctx.getParents(*Use);
+    const auto *ME = Parents.size() == 1 ? Parents[0].get<MemberExpr>() : nullptr;
+    if (!ME)
+      return std::nullopt;
+    auto MEParents = Ctx.getParents(*ME);
+    const auto *Call =
+        MEParents.size() == 1 ? MEParents[0].get<CXXMemberCallExpr>() : nullptr;
+    if (!Call || !Call->getMethodDecl() || !Call->getMethodDecl()->getIdentifier())
+      return std::nullopt;
+    StringRef Method = Call->getMethodDecl()->getName();
+    if (Method == "joinable")
+      continue;
+    if (Method != "join" || Call->getBeginLoc().isMacroID())
+      return std::nullopt;
+    auto CallParents = Ctx.getParents(*Call);
+    if (CallParents.size() != 1 || !CallParents[0].get<CompoundStmt>())
+      return std::nullopt;
+    Fix.push_back(FixItHint::CreateInsertion(Call->getBeginLoc(),
+                                             Name + ".request_stop(); "));
+  }
+  return Fix;
+}
+
+} // namespace
+
+void SpawnWithoutStopTokenCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *E = Result.Nodes.getNodeAs<Expr>("spawn");
+  const Library *Lib = library();
+  if (!E || !Lib)
+    return;
+  std::optional<SpawnSite> Site = matchSpawn(*Lib, E, *Result.Context);
+  if (!Site || !Site->Task.body())
+    return; // a body we cannot see gives no diagnostic
+  TaskAnalysis &A = analysis(*Result.Context);
+  if (!A.isAnalysable(Site->Task.Function) || A.hasStopHandle(*Site))
+    return;
+  bool IsCoSpawn = Site->Model->Kind == SpawnKind::CoSpawn;
+  auto Loops = A.uncancellableLoops(
+      Site->Task.Function,
+      IsCoSpawn ? CancelMode::TimersDoNotCancel : CancelMode::AwaitCancels);
+  if (Loops.empty())
+    return;
+
+  std::optional<FixIts> Fix = jthreadFix(*Site, Loops, *Result.Context);
+  {
+    DiagnosticBuilder D =
+        IsCoSpawn
+            ? diag(E->getBeginLoc(),
+                   "coroutine spawned by '%0' runs an endless loop; its "
+                   "completion token binds no cancellation slot and it never "
+                   "checks its cancellation state")
+            : Site->Model->Kind == SpawnKind::JThread
+                  ? diag(E->getBeginLoc(),
+                         "task spawned by '%0' runs an endless loop but takes "
+                         "no std::stop_token, so the jthread's stop request "
+                         "never reaches it")
+                  : diag(E->getBeginLoc(),
+                         "task spawned by '%0' runs an endless loop and "
+                         "receives no stop token or other cancellation handle");
+    D << Site->Name;
+    if (Fix)
+      for (const FixItHint &H : *Fix)
+        D << H;
+  }
+  diag(Loops.front().Loop->getBeginLoc(),
+       "loop never exits and reaches no cancellation point",
+       DiagnosticIDs::Note);
+}
+
+} // namespace taskleak

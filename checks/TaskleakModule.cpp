@@ -1,0 +1,27 @@
+//===--- TaskleakModule.cpp - registers the taskleak checks ----------------===//
+#include "checks/LoopWithoutCancellationCheck.h"
+#include "checks/SpawnWithoutStopTokenCheck.h"
+
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+
+namespace taskleak {
+
+class TaskleakModule : public clang::tidy::ClangTidyModule {
+public:
+  void addCheckFactories(clang::tidy::ClangTidyCheckFactories &F) override {
+    F.registerCheck<LoopWithoutCancellationCheck>(
+        "taskleak-loop-without-cancellation");
+    F.registerCheck<SpawnWithoutStopTokenCheck>(
+        "taskleak-spawn-without-stop-token");
+  }
+};
+
+} // namespace taskleak
+
+static clang::tidy::ClangTidyModuleRegistry::Add<taskleak::TaskleakModule>
+    X("taskleak-module", "Finds leaked threads, coroutines and tasks.");
+
+// Referenced by front ends that link the checks statically, so that the
+// linker keeps this registration.
+volatile int TaskleakModuleAnchorSource = 0;

@@ -1,0 +1,30 @@
+//===--- Matchers.cpp - AST matchers built from the models -----------------===//
+#include "lib/Matchers.h"
+
+#include "llvm/ADT/StringSet.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace taskleak {
+
+StatementMatcher spawnCandidate(const Library &Lib) {
+  std::vector<std::string> Functions = {"emplace_back", "emplace_front",
+                                        "make_unique", "make_shared"};
+  std::vector<std::string> Classes;
+  for (const SpawnModel &S : Lib.models().Spawns)
+    (S.IsConstructor ? Classes : Functions).push_back(S.Name);
+  return expr(unless(isExpansionInSystemHeader()),
+              anyOf(callExpr(callee(functionDecl(hasAnyName(std::vector<StringRef>(Functions.begin(), Functions.end()))))),
+                    cxxConstructExpr(hasDeclaration(
+                        cxxConstructorDecl(ofClass(hasAnyName(std::vector<StringRef>(Classes.begin(), Classes.end()))))))))
+      .bind("spawn");
+}
+
+DeclarationMatcher taskFunctionCandidate() {
+  return functionDecl(isDefinition(), unless(isExpansionInSystemHeader()),
+                      unless(isImplicit()))
+      .bind("func");
+}
+
+} // namespace taskleak

@@ -1,0 +1,21 @@
+//===--- Matchers.h - AST matchers built from the models --------*- C++ -*-===//
+#ifndef TASKLEAK_LIB_MATCHERS_H
+#define TASKLEAK_LIB_MATCHERS_H
+
+#include "lib/Library.h"
+
+#include "clang/ASTMatchers/ASTMatchers.h"
+
+namespace taskleak {
+
+/// Calls and constructions that may start a task, bound to "spawn". A cheap
+/// pre-filter on names: matchSpawn() makes the real decision.
+clang::ast_matchers::StatementMatcher spawnCandidate(const Library &Lib);
+
+/// Function definitions outside system headers that may be task bodies on
+/// their own: coroutines and functions taking a stop token, bound to "func".
+clang::ast_matchers::DeclarationMatcher taskFunctionCandidate();
+
+} // namespace taskleak
+
+#endif

@@ -1,0 +1,100 @@
+//===--- TaskAnalysis.h - does a task end, can it be stopped? ---*- C++ -*-===//
+//
+// The shared analyses behind the checks: endless loops and their ways out,
+// reachability of cancellation points (following calls into functions defined
+// in the translation unit), and the stop handles a task receives. Results per
+// function are memoised for the lifetime of the object (one AST).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKLEAK_LIB_TASKANALYSIS_H
+#define TASKLEAK_LIB_TASKANALYSIS_H
+
+#include "lib/Library.h"
+#include "lib/TaskBody.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Stmt.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace taskleak {
+
+/// What counts as a cancellation point.
+enum class CancelMode {
+  /// Any co_await/co_yield is one: a suspended coroutine can be destroyed or
+  /// resumed with an error (taskleak-loop-without-cancellation).
+  AwaitCancels,
+  /// A co_await of a timer or a plain reschedule is not: a detached
+  /// coroutine that only sleeps between rounds can never be stopped
+  /// (taskleak-spawn-without-stop-token on co_spawn).
+  TimersDoNotCancel,
+};
+
+/// An endless loop that reaches no cancellation point.
+struct UncancellableLoop {
+  const clang::Stmt *Loop = nullptr;
+  const clang::FunctionDecl *Function = nullptr; ///< the function holding it
+};
+
+class TaskAnalysis {
+public:
+  TaskAnalysis(const Library &Lib, clang::ASTContext &Ctx,
+               unsigned CallDepth = 3)
+      : Lib(Lib), Ctx(Ctx), CallDepth(CallDepth) {}
+
+  const Library &library() const { return Lib; }
+
+  static bool isLoop(const clang::Stmt *S);
+  /// A loop whose condition is absent or constant true.
+  bool hasConstantTrueCondition(const clang::Stmt *Loop);
+  /// A way out of \p Loop: a break of it, return, throw, co_return, goto out
+  /// of it, or a call to a noreturn function. Nested lambdas do not count.
+  bool hasWayOut(const clang::Stmt *Loop);
+  bool isEndlessLoop(const clang::Stmt *Loop) {
+    return hasConstantTrueCondition(Loop) && !hasWayOut(Loop);
+  }
+
+  /// Whether executing \p S may reach a cancellation point (directly or in a
+  /// function it calls, CallDepth levels deep).
+  bool reachesCancellationPoint(const clang::Stmt *S, CancelMode Mode);
+
+  /// Endless loops without a cancellation point in \p FD and in the
+  /// functions it calls (CallDepth levels), outermost loops only, in source
+  /// order of discovery.
+  llvm::SmallVector<UncancellableLoop, 2>
+  uncancellableLoops(const clang::FunctionDecl *FD, CancelMode Mode);
+
+  /// Whether anything can ask the task started at \p S to stop: a stop-token
+  /// parameter, capture, bound argument or referenced entity, or for co_spawn
+  /// a completion token that binds or propagates cancellation.
+  bool hasStopHandle(const SpawnSite &S);
+
+  /// Functions we analyse: with a body we can see, outside system headers.
+  bool isAnalysable(const clang::FunctionDecl *FD) const;
+
+private:
+  bool stmtReachesCancellation(const clang::Stmt *S, CancelMode Mode,
+                               unsigned Depth);
+  bool functionReachesCancellation(const clang::FunctionDecl *FD,
+                                   CancelMode Mode, unsigned Depth);
+  bool awaitCancels(const clang::Expr *Operand, CancelMode Mode);
+  void collectLoops(const clang::FunctionDecl *FD, CancelMode Mode,
+                    unsigned Depth,
+                    llvm::SmallPtrSetImpl<const clang::FunctionDecl *> &Seen,
+                    llvm::SmallVectorImpl<UncancellableLoop> &Out);
+  bool touchesStopHandle(const clang::FunctionDecl *FD, unsigned Depth);
+  bool stmtTouchesStopHandle(const clang::Stmt *S, unsigned Depth);
+
+  const Library &Lib;
+  clang::ASTContext &Ctx;
+  unsigned CallDepth;
+  llvm::DenseMap<std::pair<const clang::FunctionDecl *, int>, bool>
+      FunctionCancels;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> FunctionTouchesHandle;
+  llvm::DenseMap<const clang::Stmt *, bool> WayOut;
+};
+
+} // namespace taskleak
+
+#endif

@@ -1,0 +1,151 @@
+//===--- TaskleakMain.cpp - the taskleak driver ----------------------------===//
+//
+//   taskleak [options] <source files> [-- <compiler flags>]
+//   taskleak -p <build-dir> [source files]
+//
+// clang-tidy's engine with the taskleak checks linked in. Output is
+// clang-tidy's text format. Exit status: 0 clean, 1 findings, 2 usage,
+// configuration or parse errors.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Models.h"
+
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang-tidy/ClangTidyOptions.h"
+#include "clang/Tooling/CommonOptionsParser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+using namespace clang::tidy;
+using namespace llvm;
+
+extern volatile int TaskleakModuleAnchorSource;
+static int LLVM_ATTRIBUTE_UNUSED TaskleakModuleAnchor =
+    TaskleakModuleAnchorSource;
+
+namespace {
+
+enum ExitStatus { Clean = 0, Findings = 1, Failure = 2 };
+
+cl::OptionCategory Category("taskleak options");
+
+cl::opt<std::string> Checks(
+    "checks",
+    cl::desc("Comma-separated globs of checks to run (default: taskleak-*)."),
+    cl::init(""), cl::cat(Category));
+cl::opt<bool> Fix("fix", cl::desc("Apply the suggested fixes."),
+                  cl::init(false), cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks",
+                         cl::desc("List the enabled checks and exit."),
+                         cl::init(false), cl::cat(Category));
+cl::opt<std::string> ConfigFile(
+    "config-file",
+    cl::desc("The YAML model file (default: the nearest .taskleak.yaml of\n"
+             "each source file)."),
+    cl::init(""), cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("Do not print the summary line."),
+                    cl::init(false), cl::cat(Category));
+cl::opt<std::string> ExportFixes(
+    "export-fixes",
+    cl::desc("Write the fixes to this YAML file, in clang-tidy's format."),
+    cl::init(""), cl::cat(Category));
+
+const char Overview[] =
+    "taskleak finds leaked threads, coroutines and tasks in C++.\n";
+
+} // namespace
+
+int main(int argc, const char **argv) {
+  InitLLVM X(argc, argv);
+  // Accept an invocation without source files, for --list-checks and -p.
+  auto Parser = tooling::CommonOptionsParser::create(argc, argv, Category,
+                                                     cl::ZeroOrMore, Overview);
+  if (!Parser) {
+    errs() << "taskleak: " << toString(Parser.takeError()) << "\n";
+    return Failure;
+  }
+
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = "-*,taskleak-*";
+  ClangTidyOptions Overrides;
+  // .clang-tidy files may configure taskleak's options, but the checks to run
+  // are ours to decide: a project's lint profile must not switch us off.
+  Overrides.Checks = Checks.empty() ? "-*,taskleak-*" : "-*," + Checks;
+  if (!ConfigFile.empty())
+    Overrides.CheckOptions["ModelFile"] =
+        ClangTidyOptions::ClangTidyValue(ConfigFile.getValue());
+  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  auto Provider = std::make_unique<FileOptionsProvider>(
+      ClangTidyGlobalOptions(), Defaults, Overrides, FS);
+
+  std::vector<std::string> Files = Parser->getSourcePathList();
+  tooling::CompilationDatabase &DB = Parser->getCompilations();
+  if (Files.empty() && !ListChecks)
+    Files = DB.getAllFiles();
+
+  if (ListChecks) {
+    std::string File = Files.empty() ? "dummy.cpp" : Files.front();
+    ClangTidyOptions Effective = Provider->getOptions(File);
+    outs() << "Enabled checks:";
+    for (const std::string &Name : getCheckNames(Effective, false))
+      outs() << "\n    " << Name;
+    outs() << "\n\n";
+    return Clean;
+  }
+  if (Files.empty()) {
+    errs() << "taskleak: no source files (give files, or -p with a "
+              "compile_commands.json)\n";
+    return Failure;
+  }
+
+  // Check every model file that applies before analysing anything: a broken
+  // model stops the run with the file, line and column of the problem.
+  for (const std::string &File : Files) {
+    taskleak::ModelError Err;
+    if (!taskleak::modelsFor(File, ConfigFile, Err)) {
+      errs() << Err.str() << "\n";
+      return Failure;
+    }
+  }
+
+  ClangTidyContext Context(std::move(Provider));
+  std::vector<ClangTidyError> Errors =
+      runClangTidy(Context, DB, Files, FS, Fix, /*EnableCheckProfile=*/false);
+
+  unsigned CompileErrors = 0, Warnings = 0;
+  for (const ClangTidyError &E : Errors) {
+    if (E.DiagLevel == ClangTidyError::Error)
+      ++CompileErrors;
+    else if (E.DiagLevel == ClangTidyError::Warning)
+      ++Warnings;
+  }
+  // Never apply edits to a file that did not compile: its AST is a guess.
+  FixBehaviour Behaviour = Fix && CompileErrors == 0 ? FB_Fix : FB_NoFix;
+  if (Fix && CompileErrors)
+    errs() << "taskleak: not applying fixes: " << CompileErrors
+           << " compiler error(s)\n";
+  unsigned WarningsAsErrors = 0;
+  handleErrors(Errors, Context, Behaviour, WarningsAsErrors, FS);
+
+  if (!ExportFixes.empty()) {
+    std::error_code EC;
+    raw_fd_ostream OS(ExportFixes, EC, sys::fs::OF_None);
+    if (EC) {
+      errs() << "taskleak: cannot write " << ExportFixes << ": "
+             << EC.message() << "\n";
+      return Failure;
+    }
+    exportReplacements(Files.size() == 1 ? Files.front() : "", Errors, OS);
+  }
+
+  if (!Quiet)
+    errs() << Warnings << " finding(s), " << CompileErrors
+           << " error(s) in " << Files.size() << " file(s)\n";
+  if (CompileErrors)
+    return Failure;
+  return Warnings ? Findings : Clean;
+}
