@@ -103,7 +103,10 @@ std::optional<FixIts> jthreadFix(const SpawnSite &S,
   Uses.TraverseStmt(Owner->getBody());
   std::string Name = VD->getName().str();
   for (const DeclRefExpr *Use : Uses.Uses) {
-    auto Parents = Ctx.getParents(*Use);
+    // Up through the const-qualifying cast of a call to a const member.
+    DynTypedNodeList Parents = Ctx.getParents(*Use);
+    while (Parents.size() == 1 && Parents[0].get<ImplicitCastExpr>())
+      Parents = Ctx.getParents(Parents[0]);
     const auto *ME = Parents.size() == 1 ? Parents[0].get<MemberExpr>() : nullptr;
     if (!ME)
       return std::nullopt;

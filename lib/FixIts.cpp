@@ -13,12 +13,24 @@ namespace taskleak {
 
 static bool inFile(SourceLocation L) { return L.isValid() && L.isFileID(); }
 
+/// `true` or a non-zero integer literal, as written: a named constant may be
+/// meant to change, so its loop is left alone.
+static bool isLiteralTrue(const Expr *C) {
+  C = C->IgnoreParenImpCasts();
+  if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(C))
+    return B->getValue();
+  if (const auto *I = dyn_cast<IntegerLiteral>(C))
+    return I->getValue() != 0;
+  return false;
+}
+
 std::optional<FixIts> stopRequestedLoopHeader(const Stmt *Loop, StringRef Token,
                                               const ASTContext &Ctx) {
   std::string Cond = ("!" + Token + ".stop_requested()").str();
   FixIts Fix;
   auto ReplaceCond = [&](const Expr *C) -> bool {
-    if (!C || !inFile(C->getBeginLoc()) || !inFile(C->getEndLoc()))
+    if (!C || !inFile(C->getBeginLoc()) || !inFile(C->getEndLoc()) ||
+        !isLiteralTrue(C))
       return false;
     Fix.push_back(FixItHint::CreateReplacement(
         CharSourceRange::getTokenRange(C->getSourceRange()), Cond));

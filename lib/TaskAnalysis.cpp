@@ -153,9 +153,16 @@ bool TaskAnalysis::awaitCancels(const Expr *Operand, CancelMode Mode) {
   if (!Call || !Call->getDirectCallee() ||
       !Call->getDirectCallee()->getIdentifier())
     return true;
-  StringRef Name = Call->getDirectCallee()->getName();
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  StringRef Name = Callee->getName();
   if (Name == "post" || Name == "dispatch" || Name == "defer")
     return false;
+  // Awaiting a coroutine of ours: it cancels if its own awaits do.
+  if (isAnalysable(Callee) && userBody(Callee) &&
+      isa<CoroutineBodyStmt>(Callee->getDefinition()
+                                 ? Callee->getDefinition()->getBody()
+                                 : nullptr))
+    return functionReachesCancellation(Callee, Mode, 1);
   if (Name == "async_wait")
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
       if (const CXXRecordDecl *RD = MC->getRecordDecl())

@@ -41,6 +41,13 @@ static const Expr *strip(const Expr *E) {
            matchesQualifiedName(CE->getConstructor()->getParent(),
                                 "std::function")))
         Next = CE->getArg(0);
+    } else if (const auto *Conv = dyn_cast<CXXMemberCallExpr>(Next);
+               Conv && isa_and_nonnull<CXXConversionDecl>(Conv->getMethodDecl())) {
+      // A captureless lambda converted to a function pointer.
+      Next = Conv->getImplicitObjectArgument();
+    } else if (const auto *UO = dyn_cast<UnaryOperator>(Next);
+               UO && UO->getOpcode() == UO_Plus) {
+      Next = UO->getSubExpr(); // +[] { ... }
     } else if (const auto *Call = dyn_cast<CallExpr>(Next)) {
       if (Call->getNumArgs() == 1 && Call->isCallToStdMove())
         Next = Call->getArg(0);

@@ -145,6 +145,26 @@ void bound_callable() {
   t.join();
 }
 
+// std::bind_front, and std::make_shared<std::thread>.
+void sample(int channel, int period_ms) {
+  while (true) {
+    handle(channel);
+    std::this_thread::sleep_for(std::chrono::milliseconds(period_ms));
+  }
+}
+
+void bind_front_callable() {
+  std::thread t(std::bind_front(&sample, 3, 10));
+  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: task spawned by 'std::thread' runs an endless loop and receives no stop token or other cancellation handle [taskleak-spawn-without-stop-token]
+  t.join();
+}
+
+void shared_thread() {
+  auto th = std::make_shared<std::thread>(sample, 4, 10);
+  // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: task spawned by 'std::thread' runs an endless loop and receives no stop token or other cancellation handle [taskleak-spawn-without-stop-token]
+  th->detach();
+}
+
 // A jthread whose lambda takes no std::stop_token: request_stop() is useless.
 void jthread_without_token() {
   std::jthread worker([] {

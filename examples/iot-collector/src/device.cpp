@@ -50,9 +50,14 @@ RawFrame DeviceSession::read_frame() {
     connected_.store(false);
     return frame;
   }
-  std::uniform_int_distribution<int> reg(0, 255);
-  for (int i = 0; i < 4; ++i)
-    frame.payload.push_back(static_cast<std::uint8_t>(reg(rng_)));
+  // Holding registers 0x0001-0x0002: temperature and humidity in tenths,
+  // big-endian.
+  std::uniform_int_distribution<int> temperature(180, 320);
+  std::uniform_int_distribution<int> humidity(300, 700);
+  for (const int reg : {temperature(rng_), humidity(rng_)}) {
+    frame.payload.push_back(static_cast<std::uint8_t>(reg >> 8));
+    frame.payload.push_back(static_cast<std::uint8_t>(reg & 0xff));
+  }
   return frame;
 }
 
@@ -93,7 +98,7 @@ void DeviceSession::connect_async() {
 // The poller started at boot. It shares the collector's Context, so shutdown
 // stops it.
 void DeviceSession::start_polling(sync::Context ctx) {
-  sync::go([this, ctx] {
+  sync::go([this, ctx] { // OK: gets the Context and checks it every round
     while (!ctx.cancelled()) {
       poll_once();
       std::this_thread::sleep_for(cfg_.poll_interval);

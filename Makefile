@@ -1,0 +1,52 @@
+# taskleak — the two commands:
+#   make demo    install what is missing, build, run taskleak on examples/
+#   make check   install what is missing, build, run the whole test suite (ctest)
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+# Debian bookworm packages, pinned to LLVM/Clang 19.
+PACKAGES = cmake ninja-build make python3 g++ \
+           clang-19 libclang-19-dev llvm-19-dev llvm-19-tools clang-tidy-19 clangd-19 \
+           libyaml-cpp-dev libgtest-dev
+
+EXAMPLE = examples/iot-collector
+
+.PHONY: all deps build demo check bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "taskleak: installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+$(BUILD)/build.ninja: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The example's compile database; taskleak exits 1 when it finds leaks, which
+# is what the demo is for.
+demo: build
+	@cmake -S $(EXAMPLE) -B $(BUILD)/example -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+	@echo "== taskleak -p $(BUILD)/example  (the sample IoT collector in $(EXAMPLE))"
+	@$(BUILD)/bin/taskleak -p $(BUILD)/example; rc=$$?; \
+	  echo "== taskleak exit status: $$rc (0 clean, 1 findings, 2 errors)"; \
+	  [ $$rc -le 1 ]
+
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,25 @@
+# -*- Python -*-
+import os
+import lit.formats
+
+config.name = "taskleak"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".cpp", ".test"]
+config.excludes = ["Inputs", "unit", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.taskleak_obj_root, "test")
+
+runner = os.path.join(config.test_source_root, "check_taskleak.py")
+config.substitutions.append((
+    "%check_taskleak",
+    "%s %s --clang-tidy=%s --plugin=%s --taskleak=%s --filecheck=%s --clangxx=%s" % (
+        config.python_executable, runner, config.clang_tidy, config.plugin,
+        config.taskleak, config.filecheck, config.clangxx)))
+config.substitutions.append(("%taskleak", config.taskleak))
+config.substitutions.append(("%plugin", config.plugin))
+config.substitutions.append(("%clang_tidy", config.clang_tidy))
+config.substitutions.append(("%clangxx", config.clangxx))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%FileCheck", config.filecheck))
+config.substitutions.append(("%not", config.not_tool))
+config.environment["HOME"] = os.environ.get("HOME", "/tmp")
