@@ -213,6 +213,18 @@ static const VarDecl *directlyInitializedVar(const Expr *E, ASTContext &Ctx) {
   return nullptr;
 }
 
+/// Inside the implementation of a spawn function (a YAML `go(F&&)` that
+/// starts a std::thread), the task comes from the caller: the call of the
+/// spawn function is the spawn site, not the thread inside it.
+static bool forwardsOwnSpawnParameter(const Library &Lib, const Expr *Callable) {
+  const auto *DRE = dyn_cast<DeclRefExpr>(strip(Callable));
+  const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+  if (!P)
+    return false;
+  const auto *Owner = dyn_cast<FunctionDecl>(P->getDeclContext());
+  return Owner && Lib.spawnFunction(Owner);
+}
+
 std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
                                     ASTContext &Ctx) {
   SpawnSite S;
@@ -225,6 +237,8 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
     if (!S.Model)
       return std::nullopt;
     S.CallableArg = CE->getArg(0);
+    if (forwardsOwnSpawnParameter(Lib, S.CallableArg))
+      return std::nullopt;
     S.Task = resolveCallable(S.CallableArg, Ctx);
     for (unsigned I = 1; I < CE->getNumArgs(); ++I)
       S.Task.BoundArgs.push_back(CE->getArg(I));
@@ -291,6 +305,8 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
   if (Arg >= Call->getNumArgs())
     return std::nullopt;
   S.CallableArg = Call->getArg(Arg);
+  if (forwardsOwnSpawnParameter(Lib, S.CallableArg))
+    return std::nullopt;
   if (S.Model->Kind == SpawnKind::CoSpawn) {
     S.Task = resolveCoroutine(S.CallableArg, Ctx);
     if (Call->getNumArgs() > Arg + 1)

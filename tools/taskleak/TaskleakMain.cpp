@@ -13,7 +13,9 @@
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -33,6 +35,19 @@ enum ExitStatus { Clean = 0, Findings = 1, Failure = 2 };
 
 cl::OptionCategory Category("taskleak options");
 
+cl::opt<std::string> BuildPath(
+    "p", cl::desc("The build directory holding compile_commands.json."),
+    cl::Optional, cl::cat(Category));
+cl::list<std::string> SourcePaths(cl::Positional,
+                                  cl::desc("<source0> [... <sourceN>]"),
+                                  cl::ZeroOrMore, cl::cat(Category));
+cl::list<std::string> ArgsAfter(
+    "extra-arg", cl::desc("An argument to append to the compiler command line."),
+    cl::cat(Category));
+cl::list<std::string> ArgsBefore(
+    "extra-arg-before",
+    cl::desc("An argument to prepend to the compiler command line."),
+    cl::cat(Category));
 cl::opt<std::string> Checks(
     "checks",
     cl::desc("Comma-separated globs of checks to run (default: taskleak-*)."),
@@ -61,12 +76,40 @@ const char Overview[] =
 
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
-  // Accept an invocation without source files, for --list-checks and -p.
-  auto Parser = tooling::CommonOptionsParser::create(argc, argv, Category,
-                                                     cl::ZeroOrMore, Overview);
-  if (!Parser) {
-    errs() << "taskleak: " << toString(Parser.takeError()) << "\n";
+  cl::HideUnrelatedOptions(Category);
+  // Compiler flags after `--` make a fixed compilation database.
+  int Argc = argc;
+  std::string DBError;
+  std::unique_ptr<tooling::CompilationDatabase> DB =
+      tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv, DBError);
+  if (!cl::ParseCommandLineOptions(Argc, argv, Overview, &errs()))
     return Failure;
+  if (!DB && !BuildPath.empty()) {
+    DB = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, DBError);
+    if (!DB) {
+      errs() << "taskleak: no compilation database in '" << BuildPath
+             << "': " << DBError << "\n";
+      return Failure;
+    }
+  }
+  if (!DB && !SourcePaths.empty())
+    DB = tooling::CompilationDatabase::autoDetectFromSource(SourcePaths.front(),
+                                                            DBError);
+  if (!DB && !SourcePaths.empty() && !ListChecks) {
+    errs() << "taskleak: no compilation database found for '"
+           << SourcePaths.front()
+           << "'; analysing without compiler flags (give them after --)\n";
+    DB = std::make_unique<tooling::FixedCompilationDatabase>(
+        ".", std::vector<std::string>());
+  }
+  if (DB && (!ArgsBefore.empty() || !ArgsAfter.empty())) {
+    auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
+        std::move(DB));
+    Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+        ArgsBefore, tooling::ArgumentInsertPosition::BEGIN));
+    Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+        ArgsAfter, tooling::ArgumentInsertPosition::END));
+    DB = std::move(Adjusted);
   }
 
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
@@ -82,10 +125,9 @@ int main(int argc, const char **argv) {
   auto Provider = std::make_unique<FileOptionsProvider>(
       ClangTidyGlobalOptions(), Defaults, Overrides, FS);
 
-  std::vector<std::string> Files = Parser->getSourcePathList();
-  tooling::CompilationDatabase &DB = Parser->getCompilations();
-  if (Files.empty() && !ListChecks)
-    Files = DB.getAllFiles();
+  std::vector<std::string> Files(SourcePaths.begin(), SourcePaths.end());
+  if (Files.empty() && DB && !ListChecks)
+    Files = DB->getAllFiles();
 
   if (ListChecks) {
     std::string File = Files.empty() ? "dummy.cpp" : Files.front();
@@ -114,7 +156,7 @@ int main(int argc, const char **argv) {
 
   ClangTidyContext Context(std::move(Provider));
   std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, DB, Files, FS, Fix, /*EnableCheckProfile=*/false);
+      runClangTidy(Context, *DB, Files, FS, Fix, /*EnableCheckProfile=*/false);
 
   unsigned CompileErrors = 0, Warnings = 0;
   for (const ClangTidyError &E : Errors) {
