@@ -12,7 +12,7 @@ PACKAGES = cmake ninja-build make python3 g++ \
 
 EXAMPLE = examples/iot-collector
 
-.PHONY: all deps build demo check bench clean
+.PHONY: all deps build demo check bench clean lint
 
 all: build
 
@@ -50,3 +50,8 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Lint our own sources with .clang-tidy (and our own checks, through the plugin).
+lint: build
+	run-clang-tidy-19 -quiet -p $(BUILD) -load=$(BUILD)/lib/libtaskleak-tidy.so \
+	  '$(CURDIR)/(lib|checks|tools)/.*\.cpp$$'

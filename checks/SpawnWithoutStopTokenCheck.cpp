@@ -48,7 +48,13 @@ std::optional<FixIts> jthreadFix(const SpawnSite &S,
   const LambdaExpr *L = S.Task.Lambda;
   if (!LO.CPlusPlus20 || !VD || !L || !S.Task.LambdaIsInline ||
       !S.Task.BoundArgs.empty() || S.Name != "std::thread" ||
-      isa<CXXTemporaryObjectExpr>(S.Call) || !VD->getTypeSourceInfo())
+      isa<CXXTemporaryObjectExpr>(S.Call) || !VD->getTypeSourceInfo() ||
+      VD->getInitStyle() == VarDecl::CInit)
+    return std::nullopt; // only `std::thread t(...)` / `std::thread t{...}`
+  // One variable per declaration: the type we change is that variable's alone.
+  DynTypedNodeList DeclParents = Ctx.getParents(*VD);
+  const auto *DS = DeclParents.size() == 1 ? DeclParents[0].get<DeclStmt>() : nullptr;
+  if (!DS || !DS->isSingleDecl())
     return std::nullopt;
   const CXXMethodDecl *Op = L->getCallOperator();
   if (!Op->getReturnType()->isVoidType() || Op->getNumParams() != 0 ||

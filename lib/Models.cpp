@@ -146,9 +146,28 @@ struct CacheEntry {
 };
 } // namespace
 
+/// The working directory when the process (or the plugin) started: a
+/// relative model file given on the command line or in a .clang-tidy is meant
+/// from there, not from the directory of each compile command.
+static const std::string &initialDirectory() {
+  static const std::string Dir = [] {
+    llvm::SmallString<256> D;
+    llvm::sys::fs::current_path(D);
+    return std::string(D.str());
+  }();
+  return Dir;
+}
+// Recorded when the library is loaded, before any compile command runs.
+static const std::string &InitialDirectoryAtLoad = initialDirectory();
+
 const ModelSet *modelsFor(const std::string &MainFile,
                           const std::string &ExplicitFile, ModelError &Err) {
   std::string Path = ExplicitFile.empty() ? findModelFile(MainFile) : ExplicitFile;
+  if (!ExplicitFile.empty() && !llvm::sys::path::is_absolute(Path)) {
+    llvm::SmallString<256> Abs(initialDirectory());
+    llvm::sys::path::append(Abs, Path);
+    Path = std::string(Abs.str());
+  }
   if (Path.empty())
     return &ModelSet::builtins();
 

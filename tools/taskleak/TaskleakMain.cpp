@@ -16,7 +16,9 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -84,6 +86,13 @@ int main(int argc, const char **argv) {
       tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv, DBError);
   if (!cl::ParseCommandLineOptions(Argc, argv, Overview, &errs()))
     return Failure;
+  // The analysis runs in each compile command's directory: a relative model
+  // file must be resolved against the directory taskleak was started in.
+  if (!ConfigFile.empty()) {
+    SmallString<256> Abs(ConfigFile.getValue());
+    sys::fs::make_absolute(Abs);
+    ConfigFile = std::string(Abs.str());
+  }
   if (!DB && !BuildPath.empty()) {
     DB = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, DBError);
     if (!DB) {
@@ -129,14 +138,23 @@ int main(int argc, const char **argv) {
   if (Files.empty() && DB && !ListChecks)
     Files = DB->getAllFiles();
 
-  if (ListChecks) {
+  {
+    // A --checks glob that matches nothing (a typo) must not pass silently.
     std::string File = Files.empty() ? "dummy.cpp" : Files.front();
-    ClangTidyOptions Effective = Provider->getOptions(File);
-    outs() << "Enabled checks:";
-    for (const std::string &Name : getCheckNames(Effective, false))
-      outs() << "\n    " << Name;
-    outs() << "\n\n";
-    return Clean;
+    std::vector<std::string> Enabled =
+        getCheckNames(Provider->getOptions(File), false);
+    if (Enabled.empty()) {
+      errs() << "taskleak: --checks='" << Checks
+             << "' enables no check (taskleak --list-checks lists them)\n";
+      return Failure;
+    }
+    if (ListChecks) {
+      outs() << "Enabled checks:";
+      for (const std::string &Name : Enabled)
+        outs() << "\n    " << Name;
+      outs() << "\n\n";
+      return Clean;
+    }
   }
   if (Files.empty()) {
     errs() << "taskleak: no source files (give files, or -p with a "

@@ -1,0 +1,11 @@
+#include <thread>
+
+void poll();
+
+void start_worker() {
+  std::thread worker([] {
+    for (;;)
+      poll();
+  });
+  worker.detach();
+}
