@@ -15,6 +15,10 @@ config.substitutions.append((
     "%s %s --clang-tidy=%s --plugin=%s --taskleak=%s --filecheck=%s --clangxx=%s" % (
         config.python_executable, runner, config.clang_tidy, config.plugin,
         config.taskleak, config.filecheck, config.clangxx)))
+# Before %taskleak, which is a prefix of it.
+if getattr(config, "taskleak_clangd", ""):
+    config.available_features.add("taskleak-clangd")
+    config.substitutions.append(("%taskleak_clangd", config.taskleak_clangd))
 config.substitutions.append(("%taskleak", config.taskleak))
 config.substitutions.append(("%plugin", config.plugin))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
