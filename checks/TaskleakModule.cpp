@@ -1,6 +1,8 @@
 //===--- TaskleakModule.cpp - registers the taskleak checks ----------------===//
 #include "checks/LoopWithoutCancellationCheck.h"
 #include "checks/SpawnWithoutStopTokenCheck.h"
+#include "checks/UnconsumedChannelSendCheck.h"
+#include "checks/WaitGroupMismatchCheck.h"
 
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
@@ -14,6 +16,9 @@ public:
         "taskleak-loop-without-cancellation");
     F.registerCheck<SpawnWithoutStopTokenCheck>(
         "taskleak-spawn-without-stop-token");
+    F.registerCheck<UnconsumedChannelSendCheck>(
+        "taskleak-unconsumed-channel-send");
+    F.registerCheck<WaitGroupMismatchCheck>("taskleak-waitgroup-mismatch");
   }
 };
 

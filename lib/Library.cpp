@@ -59,6 +59,10 @@ Library::Library(const ModelSet &M) : Models(M) {
     StopTokens[lastComponent(T)].push_back(T);
   for (const std::string &C : Models.CancellationPoints)
     CancellationPoints[lastComponent(C)].push_back(C);
+  for (const ChannelModel &C : Models.Channels)
+    Channels[lastComponent(C.Type)].push_back(&C);
+  for (const WaitGroupModel &W : Models.WaitGroups)
+    WaitGroups[lastComponent(W.Type)].push_back(&W);
 }
 
 bool Library::anyNameMatches(
@@ -205,6 +209,32 @@ CompletionTokenKind Library::classifyCompletionToken(const Expr *Token) const {
   if (RD->isLambda())
     return CompletionTokenKind::Callback;
   return CompletionTokenKind::Other;
+}
+
+template <typename M>
+static const M *modelOfType(const llvm::StringMap<std::vector<const M *>> &Index,
+                            QualType T) {
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
+  if (!RD || !RD->getIdentifier())
+    return nullptr;
+  auto It = Index.find(RD->getName());
+  if (It == Index.end())
+    return nullptr;
+  for (const M *Model : It->second)
+    if (matchesQualifiedName(RD, Model->Type))
+      return Model;
+  return nullptr;
+}
+
+const ChannelModel *Library::channelModel(QualType T) const {
+  return modelOfType(Channels, T);
+}
+
+const WaitGroupModel *Library::waitGroupModel(QualType T) const {
+  return modelOfType(WaitGroups, T);
 }
 
 } // namespace taskleak

@@ -65,6 +65,11 @@ public:
 
   CompletionTokenKind classifyCompletionToken(const clang::Expr *Token) const;
 
+  /// The channel / wait-group model of a type (through references and
+  /// pointers), if it is one.
+  const ChannelModel *channelModel(clang::QualType T) const;
+  const WaitGroupModel *waitGroupModel(clang::QualType T) const;
+
 private:
   bool anyNameMatches(const llvm::StringMap<std::vector<std::string>> &Index,
                       const clang::NamedDecl *D) const;
@@ -74,6 +79,8 @@ private:
   // are rejected by one hash lookup.
   llvm::StringMap<std::vector<const SpawnModel *>> SpawnFunctions, SpawnClasses;
   llvm::StringMap<std::vector<std::string>> StopTokens, CancellationPoints;
+  llvm::StringMap<std::vector<const ChannelModel *>> Channels;
+  llvm::StringMap<std::vector<const WaitGroupModel *>> WaitGroups;
 };
 
 } // namespace taskleak

@@ -21,6 +21,22 @@ StatementMatcher spawnCandidate(const Library &Lib) {
       .bind("spawn");
 }
 
+DeclarationMatcher syncObjectCandidate(const Library &Lib, bool Channels) {
+  std::vector<std::string> Names;
+  if (Channels)
+    for (const ChannelModel &C : Lib.models().Channels)
+      Names.push_back(C.Type);
+  else
+    for (const WaitGroupModel &W : Lib.models().WaitGroups)
+      Names.push_back(W.Type);
+  return varDecl(hasLocalStorage(), unless(parmVarDecl()),
+                 unless(isExpansionInSystemHeader()),
+                 hasType(hasUnqualifiedDesugaredType(recordType(hasDeclaration(
+                     namedDecl(hasAnyName(std::vector<StringRef>(
+                         Names.begin(), Names.end()))))))))
+      .bind("var");
+}
+
 DeclarationMatcher taskFunctionCandidate() {
   return functionDecl(isDefinition(), unless(isExpansionInSystemHeader()),
                       unless(isImplicit()))

@@ -103,15 +103,16 @@ static ModelSet makeBuiltins() {
       Chan((std::string(NS) + T).c_str(), {"async_send", "try_send"},
            {"async_receive", "try_receive"}, {"close", "cancel"}, 1);
 
-  M.WaitGroups.push_back(
-      {"std::latch", {}, {"count_down", "arrive_and_wait"}, {"wait", "arrive_and_wait"}});
-  M.WaitGroups.push_back({"std::barrier",
-                          {},
-                          {"arrive", "arrive_and_wait", "arrive_and_drop"},
-                          {"wait", "arrive_and_wait"}});
-  M.WaitGroups.push_back(
-      {"absl::BlockingCounter", {}, {"DecrementCount"}, {"Wait"}});
-  M.WaitGroups.push_back({"boost::latch", {}, {"count_down", "count_down_and_wait"}, {"wait", "count_down_and_wait"}});
+  auto Group = [&](const char *Type, std::vector<std::string> Done,
+                   std::vector<std::string> Wait) {
+    M.WaitGroups.push_back({Type, {}, std::move(Done), std::move(Wait), 0});
+  };
+  Group("std::latch", {"count_down", "arrive_and_wait"}, {"wait", "arrive_and_wait"});
+  Group("std::barrier", {"arrive", "arrive_and_wait", "arrive_and_drop"},
+        {"wait", "arrive_and_wait"});
+  Group("absl::BlockingCounter", {"DecrementCount"}, {"Wait"});
+  Group("boost::latch", {"count_down", "count_down_and_wait"},
+        {"wait", "count_down_and_wait"});
   return M;
 }
 

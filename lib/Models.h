@@ -43,6 +43,9 @@ struct ChannelModel {
 struct WaitGroupModel {
   std::string Type;
   std::vector<std::string> Add, Done, Wait;
+  /// The constructor argument giving the initial count (latches, barriers,
+  /// counters); absent for Go-like groups that start at zero and use Add.
+  std::optional<unsigned> CountArg;
 };
 
 /// A complete set of models: the built-ins merged with at most one user file.

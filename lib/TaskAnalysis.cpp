@@ -15,9 +15,27 @@ bool TaskAnalysis::isLoop(const Stmt *S) {
          isa<CXXForRangeStmt>(S);
 }
 
+/// Code of the libraries we model is described by the models, never read:
+/// vendored Asio or Boost included with -I is still library code (Asio's
+/// use_awaitable has an unreachable `for (;;) {}` after a final co_await).
+static bool inModelledLibrary(const Decl *D) {
+  const DeclContext *Outer = nullptr;
+  for (const DeclContext *C = D->getDeclContext(); C && !C->isTranslationUnit();
+       C = C->getParent())
+    if (isa<NamespaceDecl>(C))
+      Outer = C;
+  const auto *NS = dyn_cast_or_null<NamespaceDecl>(Outer);
+  if (!NS || !NS->getIdentifier())
+    return false;
+  StringRef Name = NS->getName();
+  return Name == "std" || Name == "boost" || Name == "asio" ||
+         Name == "absl" || Name == "QtConcurrent" || Name == "__gnu_cxx" ||
+         Name == "folly" || Name == "tbb";
+}
+
 bool TaskAnalysis::isAnalysable(const FunctionDecl *FD) const {
   const FunctionDecl *Def = nullptr;
-  if (!FD || !FD->hasBody(Def) || !Def)
+  if (!FD || !FD->hasBody(Def) || !Def || inModelledLibrary(Def))
     return false;
   SourceLocation Loc = Def->getLocation();
   return Loc.isValid() && !Ctx.getSourceManager().isInSystemHeader(Loc);

@@ -309,8 +309,11 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
     return std::nullopt;
   if (S.Model->Kind == SpawnKind::CoSpawn) {
     S.Task = resolveCoroutine(S.CallableArg, Ctx);
-    if (Call->getNumArgs() > Arg + 1)
-      S.CompletionToken = Call->getArg(Call->getNumArgs() - 1);
+    // The token follows the coroutine; real Asio adds a defaulted constraint
+    // parameter after it, which is not the token.
+    if (Call->getNumArgs() > Arg + 1 &&
+        !isa<CXXDefaultArgExpr>(Call->getArg(Arg + 1)))
+      S.CompletionToken = Call->getArg(Arg + 1);
   } else {
     S.Task = resolveCallable(S.CallableArg, Ctx);
     for (unsigned I = Arg + 1; I < Call->getNumArgs(); ++I)

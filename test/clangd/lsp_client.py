@@ -253,7 +253,12 @@ def run(args, server_argv):
     env["XDG_CONFIG_HOME"] = os.path.join(root, ".xdg-config")
     sink = open(args.stderr, "wb") if args.stderr else sys.stderr.buffer
     deadline = time.monotonic() + args.timeout
-    server = Server(server_argv, root, env, sink, deadline)
+    try:
+        server = Server(server_argv, root, env, sink, deadline)
+    except OSError as e:
+        sys.stderr.write("lsp_client: FAILED: cannot start %s: %s\n"
+                         % (server_argv[0], e))
+        return 1
     try:
         server.request("initialize", {
             "processId": os.getpid(),

@@ -38,7 +38,8 @@
 // clangd's entry point (clang-tools-extra/clangd/tool/ClangdMain.h, which
 // Debian does not install).
 namespace clang::clangd {
-int clangdMain(int argc, char *argv[]);
+// NOLINTNEXTLINE(misc-use-internal-linkage): defined in libclangdMain.a
+int clangdMain(int, char *[]);
 } // namespace clang::clangd
 
 // The taskleak module's registration lives in an object file nothing else
@@ -51,14 +52,14 @@ namespace {
 
 /// Logs a model error in clangd's format (E[hh:mm:ss.mmm] ...) and returns,
 /// so that the server keeps running. Each AST build asks once per taskleak
-/// check; the same error from the same build is logged once.
+/// check: the same error again within a second is not logged twice.
 void logModelError(const taskleak::ModelError &Err) {
   static std::mutex M;
   static std::string Last;
   static std::chrono::steady_clock::time_point LastTime;
   std::string Text = Err.str();
   auto Now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> Lock(M);
+  const std::lock_guard<std::mutex> Lock(M);
   if (Text == Last && Now - LastTime < std::chrono::seconds(1))
     return;
   Last = Text;
@@ -77,14 +78,14 @@ bool mentionsResourceDir(llvm::StringRef Arg) {
 
 /// Whether --resource-dir is on the command line or in $CLANGD_FLAGS (which
 /// clangd reads too).
-bool resourceDirGiven(int argc, char **argv) {
-  for (int I = 1; I < argc; ++I)
-    if (mentionsResourceDir(argv[I]))
+bool resourceDirGiven(int Argc, char **Argv) {
+  for (int I = 1; I < Argc; ++I)
+    if (mentionsResourceDir(Argv[I]))
       return true;
   if (const char *Env = std::getenv("CLANGD_FLAGS")) {
     llvm::SmallVector<llvm::StringRef, 8> Words;
     llvm::StringRef(Env).split(Words, ' ', -1, /*KeepEmpty=*/false);
-    for (llvm::StringRef W : Words)
+    for (const llvm::StringRef W : Words)
       if (mentionsResourceDir(W.trim("\"'")))
         return true;
   }
@@ -101,7 +102,7 @@ int main(int argc, char **argv) {
   if (!resourceDirGiven(argc, argv)) {
     // What clangd derives from its own location (CommandMangler::detect).
     static int StaticForMainAddr;
-    std::string Derived = clang::CompilerInvocation::GetResourcesPath(
+    const std::string Derived = clang::CompilerInvocation::GetResourcesPath(
         argv[0], (void *)&StaticForMainAddr);
     if (!llvm::sys::fs::is_directory(Derived) &&
         llvm::sys::fs::is_directory(TASKLEAK_CLANG_RESOURCE_DIR)) {

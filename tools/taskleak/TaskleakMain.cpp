@@ -3,12 +3,21 @@
 //   taskleak [options] <source files> [-- <compiler flags>]
 //   taskleak -p <build-dir> [source files]
 //
-// clang-tidy's engine with the taskleak checks linked in. Output is
-// clang-tidy's text format. Exit status: 0 clean, 1 findings, 2 usage,
-// configuration or parse errors.
+// clang-tidy's engine with the taskleak checks linked in. Each translation
+// unit is analysed on its own (Worker.h): in this process when there is one,
+// in up to -j child processes otherwise (Scheduler.h), with a result cache
+// (Cache.h). The diagnostics of all TUs are merged (Diagnostics.h) and then
+// printed, fixed and exported by clang-tidy's own functions, so the text
+// output is clang-tidy's; --format=json|sarif write reports (Report.h).
+// Exit status: 0 clean, 1 findings, 2 usage, configuration or parse errors.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Models.h"
+#include "tools/taskleak/Cache.h"
+#include "tools/taskleak/Diagnostics.h"
+#include "tools/taskleak/Report.h"
+#include "tools/taskleak/Scheduler.h"
+#include "tools/taskleak/Worker.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
@@ -16,16 +25,27 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace clang;
 using namespace clang::tidy;
 using namespace llvm;
+using namespace taskleak::driver;
 
 extern volatile int TaskleakModuleAnchorSource;
 static int LLVM_ATTRIBUTE_UNUSED TaskleakModuleAnchor =
@@ -34,6 +54,7 @@ static int LLVM_ATTRIBUTE_UNUSED TaskleakModuleAnchor =
 namespace {
 
 enum ExitStatus { Clean = 0, Findings = 1, Failure = 2 };
+enum class OutputFormat { Text, JSON, SARIF };
 
 cl::OptionCategory Category("taskleak options");
 
@@ -64,28 +85,145 @@ cl::opt<std::string> ConfigFile(
     cl::desc("The YAML model file (default: the nearest .taskleak.yaml of\n"
              "each source file)."),
     cl::init(""), cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("Do not print the summary line."),
+cl::opt<bool> Quiet("quiet",
+                    cl::desc("Do not print the summary or the progress line."),
                     cl::init(false), cl::cat(Category));
 cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fixes to this YAML file, in clang-tidy's format."),
     cl::init(""), cl::cat(Category));
+cl::opt<unsigned> Jobs(
+    "j",
+    cl::desc("Analyse N translation units at a time, each in its own\n"
+             "process (default: 0, one per CPU)."),
+    cl::value_desc("N"), cl::init(0), cl::cat(Category));
+cl::opt<OutputFormat> Format(
+    "format", cl::desc("The report format (default: text):"),
+    cl::values(clEnumValN(OutputFormat::Text, "text",
+                          "clang-tidy's diagnostics, with source lines"),
+               clEnumValN(OutputFormat::JSON, "json", "taskleak's JSON report"),
+               clEnumValN(OutputFormat::SARIF, "sarif",
+                          "SARIF 2.1.0 (GitHub code scanning)")),
+    cl::init(OutputFormat::Text), cl::cat(Category));
+cl::opt<std::string> OutputFile(
+    "o",
+    cl::desc("Write the report to FILE instead of stdout. With\n"
+             "--format=json or sarif, stdout then shows the text."),
+    cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
+cl::opt<std::string> SourceRoot(
+    "source-root",
+    cl::desc("Paths in SARIF reports, JSON reports and fingerprints are\n"
+             "relative to this directory (default: the current directory)."),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(Category));
+cl::alias SarifRoot("sarif-root", cl::desc("Alias for --source-root."),
+                    cl::aliasopt(SourceRoot), cl::cat(Category));
+cl::opt<std::string> Baseline(
+    "baseline",
+    cl::desc("Report and fail only on findings that are not in this\n"
+             "baseline file (see --write-baseline)."),
+    cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
+cl::opt<std::string> WriteBaseline(
+    "write-baseline",
+    cl::desc("Record every finding of this run in FILE, and exit 0 unless\n"
+             "a file did not compile."),
+    cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
+cl::opt<bool> NoCache("no-cache", cl::desc("Do not use the result cache."),
+                      cl::init(false), cl::cat(Category));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("The result cache directory (default: .taskleak-cache in the\n"
+             "directory of compile_commands.json, with -p only)."),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(Category));
+cl::opt<std::string> Shard(
+    "shard",
+    cl::desc("Analyse only shard K of N: the files, sorted by path, whose\n"
+             "index i (from 0) has i % N == K - 1."),
+    cl::value_desc("K/N"), cl::init(""), cl::cat(Category));
+
+// The child processes of a parallel run (Scheduler.h).
+cl::opt<std::string> InternalWorker("internal-worker", cl::Hidden,
+                                    cl::init(""), cl::cat(Category));
+cl::opt<std::string> InternalResult("internal-result", cl::Hidden,
+                                    cl::init(""), cl::cat(Category));
 
 const char Overview[] =
     "taskleak finds leaked threads, coroutines and tasks in C++.\n";
+
+/// The directory holding compile_commands.json, searched from \p Dir upwards
+/// like clang's own lookup.
+std::string compileDatabaseDir(StringRef Dir) {
+  SmallString<256> Abs(Dir);
+  sys::fs::make_absolute(Abs);
+  sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  for (StringRef D = Abs; !D.empty(); D = sys::path::parent_path(D)) {
+    SmallString<256> Candidate(D);
+    sys::path::append(Candidate, "compile_commands.json");
+    if (sys::fs::exists(Candidate))
+      return D.str();
+  }
+  return Abs.str().str();
+}
+
+bool parseShard(StringRef Text, unsigned &K, unsigned &N) {
+  auto [KText, NText] = Text.split('/');
+  return !KText.getAsInteger(10, K) && !NText.getAsInteger(10, N) && N > 0 &&
+         K >= 1 && K <= N;
+}
+
+/// Runs \p Fn with stdout (file descriptor 1, where clang-tidy's printer
+/// writes) sent to \p Path; "" sends it to /dev/null.
+bool withStdoutTo(StringRef Path, function_ref<void()> Fn) {
+  outs().flush();
+  int Saved = dup(1);
+  int FD = open(Path.empty() ? "/dev/null" : Path.str().c_str(),
+                O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  if (Saved < 0 || FD < 0) {
+    if (Saved >= 0)
+      close(Saved);
+    return false;
+  }
+  dup2(FD, 1);
+  close(FD);
+  Fn();
+  outs().flush();
+  dup2(Saved, 1);
+  close(Saved);
+  return true;
+}
+
+void printVersion(raw_ostream &OS) {
+  OS << "taskleak " << taskleakVersion() << " (LLVM " << LLVM_VERSION_STRING
+     << ")\n";
+}
 
 } // namespace
 
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
+  auto StartTime = std::chrono::steady_clock::now();
   cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter(printVersion);
   // Compiler flags after `--` make a fixed compilation database.
   int Argc = argc;
   std::string DBError;
   std::unique_ptr<tooling::CompilationDatabase> DB =
       tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv, DBError);
+  bool FixedFlags = DB != nullptr;
   if (!cl::ParseCommandLineOptions(Argc, argv, Overview, &errs()))
     return Failure;
+  if (!InternalWorker.empty())
+    return workerMain(InternalWorker, InternalResult);
+
+  unsigned ShardK = 0, ShardN = 0;
+  if (!Shard.empty() && !parseShard(Shard, ShardK, ShardN)) {
+    errs() << "taskleak: --shard='" << Shard
+           << "' is not K/N with 1 <= K <= N\n";
+    return Failure;
+  }
+  if (!Baseline.empty() && !WriteBaseline.empty() && Baseline == WriteBaseline) {
+    errs() << "taskleak: --baseline and --write-baseline name the same file\n";
+    return Failure;
+  }
   // The analysis runs in each compile command's directory: a relative model
   // file must be resolved against the directory taskleak was started in.
   if (!ConfigFile.empty()) {
@@ -121,28 +259,21 @@ int main(int argc, const char **argv) {
     DB = std::move(Adjusted);
   }
 
-  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
-  Defaults.Checks = "-*,taskleak-*";
-  ClangTidyOptions Overrides;
-  // .clang-tidy files may configure taskleak's options, but the checks to run
-  // are ours to decide: a project's lint profile must not switch us off.
-  Overrides.Checks = Checks.empty() ? "-*,taskleak-*" : "-*," + Checks;
-  if (!ConfigFile.empty())
-    Overrides.CheckOptions["ModelFile"] =
-        ClangTidyOptions::ClangTidyValue(ConfigFile.getValue());
   auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
-  auto Provider = std::make_unique<FileOptionsProvider>(
-      ClangTidyGlobalOptions(), Defaults, Overrides, FS);
+  std::unique_ptr<ClangTidyOptionsProvider> Provider =
+      makeOptionsProvider(Checks, ConfigFile, FS);
 
   std::vector<std::string> Files(SourcePaths.begin(), SourcePaths.end());
-  if (Files.empty() && DB && !ListChecks)
+  if (Files.empty() && DB && !ListChecks) {
     Files = DB->getAllFiles();
+    llvm::sort(Files);
+  }
 
+  std::vector<std::string> Enabled;
   {
     // A --checks glob that matches nothing (a typo) must not pass silently.
     std::string File = Files.empty() ? "dummy.cpp" : Files.front();
-    std::vector<std::string> Enabled =
-        getCheckNames(Provider->getOptions(File), false);
+    Enabled = getCheckNames(Provider->getOptions(File), false);
     if (Enabled.empty()) {
       errs() << "taskleak: --checks='" << Checks
              << "' enables no check (taskleak --list-checks lists them)\n";
@@ -162,34 +293,217 @@ int main(int argc, const char **argv) {
     return Failure;
   }
 
+  // Absolute paths, as clang's ClangTool makes them; each file once.
+  std::vector<std::pair<std::string, std::string>> Units; // absolute, as given
+  {
+    StringSet<> Seen;
+    for (const std::string &File : Files) {
+      Expected<std::string> Abs = tooling::getAbsolutePath(*FS, File);
+      if (!Abs) {
+        errs() << "taskleak: " << File << ": " << toString(Abs.takeError())
+               << "\n";
+        return Failure;
+      }
+      if (Seen.insert(*Abs).second)
+        Units.emplace_back(*Abs, File);
+    }
+  }
+  if (ShardN) {
+    // Deterministic for every job of a CI matrix: sorted by path.
+    llvm::sort(Units, [](const auto &A, const auto &B) {
+      return A.first < B.first; // unique
+    });
+    std::vector<std::pair<std::string, std::string>> Mine;
+    for (size_t I = 0; I < Units.size(); ++I)
+      if (I % ShardN == ShardK - 1)
+        Mine.push_back(Units[I]);
+    Units = std::move(Mine);
+  }
+
   // Check every model file that applies before analysing anything: a broken
   // model stops the run with the file, line and column of the problem.
-  for (const std::string &File : Files) {
+  for (const auto &Unit : Units) {
     taskleak::ModelError Err;
-    if (!taskleak::modelsFor(File, ConfigFile, Err)) {
+    if (!taskleak::modelsFor(Unit.second, ConfigFile, Err)) {
       errs() << Err.str() << "\n";
       return Failure;
     }
   }
 
-  ClangTidyContext Context(std::move(Provider));
-  std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, *DB, Files, FS, Fix, /*EnableCheckProfile=*/false);
+  StringSet<> BaselineFingerprints;
+  if (!Baseline.empty()) {
+    std::string Error;
+    if (!readBaseline(Baseline, BaselineFingerprints, Error)) {
+      errs() << "taskleak: " << Error << "\n";
+      return Failure;
+    }
+  }
 
-  unsigned CompileErrors = 0, Warnings = 0;
-  for (const ClangTidyError &E : Errors) {
+  std::string Root = SourceRoot;
+  {
+    SmallString<256> Abs(Root.empty() ? "." : Root);
+    sys::fs::make_absolute(Abs);
+    sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+    Root = std::string(Abs.str());
+  }
+
+  std::string Executable = sys::fs::getMainExecutable(
+      argv[0], reinterpret_cast<void *>(&compileDatabaseDir));
+  std::string Cache;
+  if (!NoCache) {
+    if (!CacheDir.empty())
+      Cache = CacheDir;
+    else if (!BuildPath.empty() && !FixedFlags) {
+      SmallString<256> D(compileDatabaseDir(BuildPath));
+      sys::path::append(D, ".taskleak-cache");
+      Cache = std::string(D.str());
+    }
+    if (!Cache.empty()) {
+      SmallString<256> Abs(Cache);
+      sys::fs::make_absolute(Abs);
+      Cache = std::string(Abs.str());
+    }
+  }
+  std::string ToolId = Cache.empty() ? "" : toolIdentity(Executable);
+
+  std::vector<Job> Work;
+  std::vector<std::string> Missing; // files without a compile command
+  SmallString<256> CWD;
+  sys::fs::current_path(CWD);
+  for (const auto &Unit : Units) {
+    Job J;
+    J.File = Unit.first;
+    J.Commands = DB->getCompileCommands(Unit.first);
+    for (tooling::CompileCommand &C : J.Commands)
+      if (!sys::path::is_absolute(C.Directory)) {
+        SmallString<256> D(CWD);
+        sys::path::append(D, C.Directory);
+        sys::path::remove_dots(D, /*remove_dot_dot=*/true);
+        C.Directory = std::string(D.str());
+      }
+    if (J.Commands.empty()) {
+      Missing.push_back(Unit.second);
+      continue;
+    }
+    J.Checks = Checks;
+    J.ConfigFile = ConfigFile;
+    J.Fix = Fix;
+    J.CacheDir = Cache;
+    J.ToolId = ToolId;
+    Work.push_back(std::move(J));
+  }
+
+  ScheduleOptions Schedule;
+  Schedule.Parallelism =
+      Jobs ? Jobs.getValue() : hardware_concurrency().compute_thread_count();
+  Schedule.Progress = !Quiet && sys::Process::StandardErrIsDisplayed();
+  Schedule.Executable = Executable;
+  std::vector<UnitResult> Results = runJobs(Work, Schedule);
+
+  RunSummary Summary;
+  Summary.Files = Units.size();
+  Summary.Shard = ShardN ? Shard.getValue() : "";
+  Summary.CacheUsed = !Cache.empty();
+  unsigned CompileErrors = 0;
+  for (const std::string &File : Missing) {
+    errs() << "taskleak: " << File << ": no compile command in the compilation "
+           << "database\n";
+    ++CompileErrors;
+  }
+  std::vector<std::vector<ClangTidyError>> PerUnit;
+  for (size_t I = 0; I < Results.size(); ++I) {
+    UnitResult &R = Results[I];
+    if (R.Failed) {
+      errs() << "taskleak: " << Work[I].File << ": " << R.FailureReason << "\n";
+      ++CompileErrors;
+      continue;
+    }
+    Summary.CacheHits += R.Cache == CacheOutcome::Hit;
+    Summary.CacheMisses +=
+        R.Cache == CacheOutcome::Miss || R.Cache == CacheOutcome::Uncacheable;
+    PerUnit.push_back(std::move(R.Errors));
+  }
+  std::vector<ClangTidyError> Merged = mergeDiagnostics(std::move(PerUnit));
+
+  // Fingerprints and positions, from the files as analysed (before --fix).
+  SourceFiles Sources;
+  std::vector<Finding> AllFindings = makeFindings(Merged, Root, Sources);
+  if (!WriteBaseline.empty())
+    if (std::error_code EC = writeBaseline(WriteBaseline, AllFindings)) {
+      errs() << "taskleak: cannot write " << WriteBaseline << ": "
+             << EC.message() << "\n";
+      return Failure;
+    }
+  std::vector<ClangTidyError> Reported;
+  std::vector<Finding> ReportedFindings;
+  Reported.reserve(Merged.size());
+  for (size_t I = 0; I < Merged.size(); ++I) {
+    const Finding &F = AllFindings[I];
+    if (!F.IsCompilerError && BaselineFingerprints.contains(F.Fingerprint)) {
+      ++Summary.Suppressed;
+      continue;
+    }
+    Reported.push_back(Merged[I]);
+    ReportedFindings.push_back(F);
+    ReportedFindings.back().Error = &Reported.back();
+  }
+
+  unsigned Warnings = 0;
+  for (const ClangTidyError &E : Reported) {
     if (E.DiagLevel == ClangTidyError::Error)
       ++CompileErrors;
-    else if (E.DiagLevel == ClangTidyError::Warning)
+    else if (E.DiagLevel == ClangTidyError::Warning) {
       ++Warnings;
+      ++Summary.PerCheck[E.DiagnosticName];
+    }
   }
+  Summary.Findings = Warnings;
+  Summary.Errors = CompileErrors;
+
+  // The report (JSON, SARIF) first: --fix rewrites the files it points into.
+  if (Format != OutputFormat::Text) {
+    Summary.Seconds = std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - StartTime)
+                          .count();
+    std::string Text;
+    raw_string_ostream OS(Text);
+    if (Format == OutputFormat::JSON)
+      writeJSONReport(OS, ReportedFindings, Root, Summary);
+    else
+      writeSARIFReport(OS, ReportedFindings, Enabled, Root, Sources);
+    OS.flush();
+    if (OutputFile.empty()) {
+      outs() << Text;
+      outs().flush();
+    } else if (std::error_code EC = writeFileAtomically(OutputFile, Text)) {
+      errs() << "taskleak: cannot write " << OutputFile << ": " << EC.message()
+             << "\n";
+      return Failure;
+    }
+  }
+
   // Never apply edits to a file that did not compile: its AST is a guess.
   FixBehaviour Behaviour = Fix && CompileErrors == 0 ? FB_Fix : FB_NoFix;
   if (Fix && CompileErrors)
     errs() << "taskleak: not applying fixes: " << CompileErrors
            << " compiler error(s)\n";
+  ClangTidyContext Context(makeOptionsProvider(Checks, ConfigFile, FS));
+  if (!Work.empty())
+    Context.setCurrentFile(Work.back().File);
   unsigned WarningsAsErrors = 0;
-  handleErrors(Errors, Context, Behaviour, WarningsAsErrors, FS);
+  auto PrintAndFix = [&] {
+    handleErrors(Reported, Context, Behaviour, WarningsAsErrors, FS);
+  };
+  if (Format == OutputFormat::Text && !OutputFile.empty()) {
+    if (!withStdoutTo(OutputFile, PrintAndFix)) {
+      errs() << "taskleak: cannot write " << OutputFile << "\n";
+      return Failure;
+    }
+  } else if (Format == OutputFormat::Text || !OutputFile.empty()) {
+    PrintAndFix(); // the text on stdout
+  } else if (Behaviour == FB_Fix) {
+    withStdoutTo("", PrintAndFix); // stdout holds the report
+  }
 
   if (!ExportFixes.empty()) {
     std::error_code EC;
@@ -199,13 +513,37 @@ int main(int argc, const char **argv) {
              << EC.message() << "\n";
       return Failure;
     }
-    exportReplacements(Files.size() == 1 ? Files.front() : "", Errors, OS);
+    exportReplacements(Units.size() == 1 ? Units.front().second : "", Reported,
+                       OS);
   }
 
-  if (!Quiet)
-    errs() << Warnings << " finding(s), " << CompileErrors
-           << " error(s) in " << Files.size() << " file(s)\n";
+  if (!Quiet) {
+    double Seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - StartTime)
+                         .count();
+    for (const auto &[Check, Count] : Summary.PerCheck)
+      errs() << "  " << Count << " " << Check << "\n";
+    errs() << Warnings << " finding(s), " << CompileErrors << " error(s) in "
+           << Units.size() << " file(s)";
+    if (ShardN)
+      errs() << " (shard " << Shard << ")";
+    errs() << format(", %.2fs", Seconds);
+    if (Summary.Suppressed)
+      errs() << "; " << Summary.Suppressed << " known finding(s) suppressed by "
+             << Baseline;
+    errs() << "\n";
+    if (Summary.CacheUsed)
+      errs() << "cache: " << Summary.CacheHits << " hit, "
+             << Summary.CacheMisses << " miss (" << Cache << ")\n";
+    if (!WriteBaseline.empty())
+      errs() << "taskleak: wrote "
+             << llvm::count_if(AllFindings,
+                               [](const Finding &F) { return !F.IsCompilerError; })
+             << " finding(s) to " << WriteBaseline << "\n";
+  }
   if (CompileErrors)
     return Failure;
+  if (!WriteBaseline.empty())
+    return Clean;
   return Warnings ? Findings : Clean;
 }

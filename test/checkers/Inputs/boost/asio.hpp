@@ -12,6 +12,20 @@
 #include <utility>
 
 namespace boost {
+namespace system {
+class error_code {
+public:
+  error_code() noexcept = default;
+  int value() const noexcept { return value_; }
+  explicit operator bool() const noexcept { return value_ != 0; }
+
+private:
+  int value_ = 0;
+};
+} // namespace system
+} // namespace boost
+
+namespace boost {
 namespace asio {
 
 class any_io_executor {
@@ -304,7 +318,9 @@ template <typename Executor, typename T, typename AwaitableExecutor,
           typename CompletionToken>
 typename detail::co_spawn_result<std::decay_t<CompletionToken>, T>::type
 co_spawn(const Executor &ex, awaitable<T, AwaitableExecutor> a,
-         CompletionToken &&token) {
+         CompletionToken &&token,
+         // Like real Asio: a defaulted constraint after the token.
+         std::enable_if_t<true, int> = 0) {
   (void)ex;
   (void)token;
   if constexpr (std::is_same_v<std::decay_t<CompletionToken>, use_awaitable_t>)
@@ -320,10 +336,110 @@ typename detail::co_spawn_result<
     std::decay_t<CompletionToken>,
     typename detail::awaitable_result<
         std::invoke_result_t<std::decay_t<F> &>>::type>::type
-co_spawn(const Executor &ex, F &&f, CompletionToken &&token) {
+co_spawn(const Executor &ex, F &&f, CompletionToken &&token,
+         std::enable_if_t<true, int> = 0) {
   std::decay_t<F> fn(std::forward<F>(f));
   return boost::asio::co_spawn(ex, fn(), std::forward<CompletionToken>(token));
 }
+
+namespace experimental {
+
+// Asio's experimental channels. (Real Asio spells these as alias templates of
+// basic_channel / basic_concurrent_channel; here they are class templates so
+// that the qualified name is the one taskleak's models list.) The second
+// constructor argument is the buffer size, 0 (unbuffered) when absent.
+template <typename... Signatures> class channel {
+public:
+  using executor_type = any_io_executor;
+
+  explicit channel(const executor_type &ex, std::size_t max_buffer_size = 0)
+      : max_buffer_size_(max_buffer_size) {
+    (void)ex;
+  }
+  explicit channel(io_context &ctx, std::size_t max_buffer_size = 0)
+      : max_buffer_size_(max_buffer_size) {
+    (void)ctx;
+  }
+  channel(const channel &) = delete;
+  channel &operator=(const channel &) = delete;
+
+  executor_type get_executor() noexcept { return executor_type(); }
+  std::size_t capacity() const noexcept { return max_buffer_size_; }
+  bool is_open() const noexcept { return true; }
+  bool ready() const noexcept { return false; }
+  void reset() {}
+  void close() {}
+  void cancel() {}
+
+  // try_send(args...) / async_send(args..., token)
+  template <typename... Args> bool try_send(Args &&...args) {
+    (void)sizeof...(args);
+    return false;
+  }
+  template <typename... Args> void async_send(Args &&...args) {
+    (void)sizeof...(args);
+  }
+  // try_receive(handler) / async_receive(token)
+  template <typename Handler> bool try_receive(Handler &&handler) {
+    (void)handler;
+    return false;
+  }
+  template <typename Handler> void async_receive(Handler &&handler) {
+    (void)handler;
+  }
+
+private:
+  std::size_t max_buffer_size_;
+};
+
+// Thread-safe variant; same interface.
+template <typename... Signatures> class concurrent_channel {
+public:
+  using executor_type = any_io_executor;
+
+  explicit concurrent_channel(const executor_type &ex,
+                              std::size_t max_buffer_size = 0)
+      : max_buffer_size_(max_buffer_size) {
+    (void)ex;
+  }
+  explicit concurrent_channel(io_context &ctx,
+                              std::size_t max_buffer_size = 0)
+      : max_buffer_size_(max_buffer_size) {
+    (void)ctx;
+  }
+  concurrent_channel(const concurrent_channel &) = delete;
+  concurrent_channel &operator=(const concurrent_channel &) = delete;
+
+  executor_type get_executor() noexcept { return executor_type(); }
+  std::size_t capacity() const noexcept { return max_buffer_size_; }
+  bool is_open() const noexcept { return true; }
+  bool ready() const noexcept { return false; }
+  void reset() {}
+  void close() {}
+  void cancel() {}
+
+  // try_send(args...) / async_send(args..., token)
+  template <typename... Args> bool try_send(Args &&...args) {
+    (void)sizeof...(args);
+    return false;
+  }
+  template <typename... Args> void async_send(Args &&...args) {
+    (void)sizeof...(args);
+  }
+  // try_receive(handler) / async_receive(token)
+  template <typename Handler> bool try_receive(Handler &&handler) {
+    (void)handler;
+    return false;
+  }
+  template <typename Handler> void async_receive(Handler &&handler) {
+    (void)handler;
+  }
+
+private:
+  std::size_t max_buffer_size_;
+};
+
+} // namespace experimental
 
 } // namespace asio
 } // namespace boost

@@ -1,0 +1,86 @@
+//===--- SyncObjects.h - channels and wait groups a function owns -*- C++ -*-===//
+//
+// A channel or wait group that is a local variable of a function, and all
+// that happens to it there and in the tasks the function starts: which tasks
+// use it (by-reference lambda capture, or std::ref/& bound to a parameter of a
+// task function), how many times each task is started, every member call on
+// it with its context (loop, branch), and whether it escapes to code we cannot
+// see (then the checks say nothing).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKLEAK_LIB_SYNCOBJECTS_H
+#define TASKLEAK_LIB_SYNCOBJECTS_H
+
+#include "lib/Library.h"
+#include "lib/TaskBody.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace taskleak {
+
+/// A task started by the owner that uses the object.
+struct SyncTask {
+  SpawnSite Site;
+  /// How many times the spawn runs: 1, a constant trip count, or 0 when it
+  /// is not statically known (a loop without constant bounds, a branch).
+  unsigned Instances = 1;
+};
+
+/// A member call on the object.
+struct SyncOp {
+  enum Where { InOwner = -1, InOtherLambda = -2 };
+  const clang::CXXMemberCallExpr *Call = nullptr;
+  llvm::StringRef Method;
+  const clang::FunctionDecl *Function = nullptr; ///< the function holding it
+  int Task = InOwner; ///< index into SyncObject::Tasks, or a Where
+  bool InLoop = false;      ///< inside a loop of its function
+  bool Conditional = false; ///< inside a branch of its function
+};
+
+struct SyncObject {
+  const clang::VarDecl *Var = nullptr;
+  const clang::FunctionDecl *Owner = nullptr;
+  bool Escapes = false;
+  llvm::SmallVector<SyncTask, 4> Tasks;
+  llvm::SmallVector<SyncOp, 8> Ops;
+};
+
+/// Collects the facts about local variable \p Var. None when \p Var is not a
+/// local of a function with a body.
+std::optional<SyncObject> analyzeSyncObject(const clang::VarDecl *Var,
+                                            const Library &Lib,
+                                            clang::ASTContext &Ctx);
+
+/// The trip count of a loop with constant bounds (`for (int i = 0; i < 4;
+/// ++i)`, a range-for over an array of known size); none otherwise.
+std::optional<uint64_t> constantTripCount(const clang::Stmt *Loop,
+                                          clang::ASTContext &Ctx);
+
+/// An integer constant, if \p E folds to one.
+std::optional<int64_t> integerConstant(const clang::Expr *E,
+                                       const clang::ASTContext &Ctx);
+
+/// A path through a function to its exit.
+struct ExitPath {
+  /// The return or throw the path leaves by; null when it falls off the end.
+  const clang::Stmt *Exit = nullptr;
+};
+
+/// Searches the CFG of \p Fn for a path from just after \p From (a statement
+/// of the body; null: the entry) to the exit on which the statements passed
+/// total less than \p Needed credit; \p Credit gives each statement's credit
+/// (e.g. 1 per receive, Needed or more for a close). Returns the first such
+/// path found, if any.
+std::optional<ExitPath>
+findPathWithoutCredit(const clang::FunctionDecl *Fn, const clang::Stmt *From,
+                      unsigned Needed,
+                      llvm::function_ref<unsigned(const clang::Stmt *)> Credit,
+                      clang::ASTContext &Ctx);
+
+} // namespace taskleak
+
+#endif

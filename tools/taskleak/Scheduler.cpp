@@ -1,0 +1,178 @@
+//===--- Scheduler.cpp - run the jobs, in parallel processes --------------===//
+#include "tools/taskleak/Scheduler.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <thread>
+
+using namespace llvm;
+
+namespace taskleak {
+namespace driver {
+
+namespace {
+
+class Progress {
+public:
+  Progress(bool Enabled, size_t Total) : Enabled(Enabled), Total(Total) {}
+  void show(size_t Done, StringRef File) {
+    if (!Enabled)
+      return;
+    errs() << "\r\033[K[" << Done << "/" << Total << "] "
+           << sys::path::filename(File);
+    errs().flush();
+    Shown = true;
+  }
+  void clear() {
+    if (Enabled && Shown)
+      errs() << "\r\033[K";
+    Shown = false;
+  }
+
+private:
+  bool Enabled;
+  size_t Total;
+  bool Shown = false;
+};
+
+struct Running {
+  size_t Index;
+  sys::ProcessInfo Process;
+};
+
+std::string slurp(StringRef Path) {
+  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
+  return Buffer ? (*Buffer)->getBuffer().str() : std::string();
+}
+
+} // namespace
+
+std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
+                                const ScheduleOptions &Options) {
+  std::vector<UnitResult> Results(Jobs.size());
+  if (Jobs.size() == 1 || Options.Executable.empty()) {
+    // In this process: clang-tidy's engine exactly as a single run uses it.
+    for (size_t I = 0; I < Jobs.size(); ++I)
+      Results[I] = analyseUnit(Jobs[I]);
+    return Results;
+  }
+
+  SmallString<128> TempDir;
+  if (std::error_code EC = sys::fs::createUniqueDirectory("taskleak", TempDir)) {
+    errs() << "taskleak: cannot create a temporary directory: " << EC.message()
+           << "; analysing in this process\n";
+    for (size_t I = 0; I < Jobs.size(); ++I)
+      Results[I] = analyseUnit(Jobs[I]);
+    return Results;
+  }
+  auto TempFile = [&](size_t I, StringRef Kind) {
+    SmallString<128> P(TempDir);
+    sys::path::append(P, Kind + "-" + Twine(I) + ".json");
+    return std::string(P.str());
+  };
+
+  Progress Bar(Options.Progress, Jobs.size());
+  std::vector<bool> Finished(Jobs.size(), false);
+  std::vector<Running> Active;
+  size_t Next = 0, Done = 0, Printed = 0;
+  unsigned Parallelism = std::max(1u, Options.Parallelism);
+
+  auto Start = [&](size_t I) {
+    std::string JobFile = TempFile(I, "job"), ResultFile = TempFile(I, "result"),
+                LogFile = TempFile(I, "log");
+    std::string JobText;
+    raw_string_ostream(JobText) << jobToJSON(Jobs[I]);
+    if (std::error_code EC = writeFileAtomically(JobFile, JobText)) {
+      Results[I].Failed = true;
+      Results[I].FailureReason = "cannot write " + JobFile + ": " + EC.message();
+      Finished[I] = true;
+      ++Done;
+      return;
+    }
+    std::string JobArg = "--internal-worker=" + JobFile;
+    std::string ResultArg = "--internal-result=" + ResultFile;
+    StringRef Args[] = {Options.Executable, JobArg, ResultArg};
+    std::optional<StringRef> Redirects[] = {StringRef(""), StringRef(LogFile),
+                                            StringRef(LogFile)};
+    std::string Error;
+    bool ExecutionFailed = false;
+    sys::ProcessInfo PI =
+        sys::ExecuteNoWait(Options.Executable, Args, std::nullopt, Redirects,
+                           /*MemoryLimit=*/0, &Error, &ExecutionFailed);
+    if (ExecutionFailed || PI.Pid == sys::ProcessInfo::InvalidPid) {
+      Results[I].Failed = true;
+      Results[I].FailureReason = "cannot start a worker: " + Error;
+      Finished[I] = true;
+      ++Done;
+      return;
+    }
+    Active.push_back({I, PI});
+  };
+
+  auto Collect = [&](size_t I, int ReturnCode, StringRef WaitError) {
+    UnitResult &R = Results[I];
+    std::string Log = slurp(TempFile(I, "log"));
+    std::string ReadError;
+    if (ReturnCode != 0 || !readResult(TempFile(I, "result"), R, ReadError)) {
+      R = UnitResult();
+      R.Failed = true;
+      if (ReturnCode == -2)
+        R.FailureReason = "the analysis crashed" +
+                          (WaitError.empty() ? "" : (": " + WaitError).str());
+      else if (ReturnCode != 0)
+        R.FailureReason = "the analysis failed (worker exit status " +
+                          std::to_string(ReturnCode) + ")";
+      else
+        R.FailureReason = ReadError;
+    }
+    R.Log = std::move(Log);
+    Finished[I] = true;
+    ++Done;
+  };
+
+  while (Done < Jobs.size()) {
+    while (Active.size() < Parallelism && Next < Jobs.size())
+      Start(Next++);
+    bool Progressed = false;
+    for (size_t A = 0; A < Active.size();) {
+      std::string Error;
+      sys::ProcessInfo W =
+          sys::Wait(Active[A].Process, /*SecondsToWait=*/0, &Error);
+      if (W.Pid == 0) { // still running
+        ++A;
+        continue;
+      }
+      Collect(Active[A].Index, W.ReturnCode, Error);
+      Bar.show(Done, Jobs[Active[A].Index].File);
+      Active.erase(Active.begin() + A);
+      Progressed = true;
+    }
+    // Replay the logs in job order, as far as the jobs are finished.
+    bool Cleared = false;
+    while (Printed < Jobs.size() && Finished[Printed]) {
+      if (!Results[Printed].Log.empty()) {
+        if (!Cleared)
+          Bar.clear();
+        Cleared = true;
+        errs() << Results[Printed].Log;
+      }
+      ++Printed;
+    }
+    if (Cleared && Done < Jobs.size())
+      Bar.show(Done, "");
+    if (!Progressed && Done < Jobs.size())
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  Bar.clear();
+  errs().flush();
+  sys::fs::remove_directories(TempDir);
+  return Results;
+}
+
+} // namespace driver
+} // namespace taskleak

@@ -1,0 +1,32 @@
+//===--- Scheduler.h - run the jobs, in parallel processes ----------------===//
+//
+// One job runs in this process. Several run in child processes, at most
+// `Parallelism` at a time: `taskleak --internal-worker=<job.json>
+// --internal-result=<result.json>`, started with llvm::sys::ExecuteNoWait.
+// What a child prints (clang's "N warnings generated.") is collected and
+// replayed on stderr in job order, so the log does not depend on timing. On a
+// terminal, a progress line shows how many TUs are done.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKLEAK_TOOLS_SCHEDULER_H
+#define TASKLEAK_TOOLS_SCHEDULER_H
+
+#include "tools/taskleak/Worker.h"
+
+namespace taskleak {
+namespace driver {
+
+struct ScheduleOptions {
+  unsigned Parallelism = 1;
+  bool Progress = false;
+  std::string Executable; ///< this program, for the child processes
+};
+
+/// The results of \p Jobs, in the same order.
+std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
+                                const ScheduleOptions &Options);
+
+} // namespace driver
+} // namespace taskleak
+
+#endif

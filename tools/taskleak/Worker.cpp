@@ -1,0 +1,260 @@
+//===--- Worker.cpp - analyse one translation unit ------------------------===//
+#include "tools/taskleak/Worker.h"
+#include "tools/taskleak/Cache.h"
+
+#include "clang-tidy/ClangTidy.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+using namespace clang::tidy;
+using namespace llvm;
+
+namespace taskleak {
+namespace driver {
+
+namespace {
+
+/// The compile commands of one file, as the driver resolved them.
+class CommandsDatabase : public tooling::CompilationDatabase {
+public:
+  CommandsDatabase(std::string File,
+                   std::vector<tooling::CompileCommand> Commands)
+      : File(std::move(File)), Commands(std::move(Commands)) {}
+  std::vector<tooling::CompileCommand>
+  getCompileCommands(StringRef) const override {
+    return Commands;
+  }
+  std::vector<std::string> getAllFiles() const override { return {File}; }
+  std::vector<tooling::CompileCommand> getAllCompileCommands() const override {
+    return Commands;
+  }
+
+private:
+  std::string File;
+  std::vector<tooling::CompileCommand> Commands;
+};
+
+bool hasCompilerError(const std::vector<ClangTidyError> &Errors) {
+  for (const ClangTidyError &E : Errors)
+    if (E.DiagLevel == ClangTidyError::Error)
+      return true;
+  return false;
+}
+
+const char *outcomeName(CacheOutcome C) {
+  switch (C) {
+  case CacheOutcome::Hit:
+    return "hit";
+  case CacheOutcome::Miss:
+    return "miss";
+  case CacheOutcome::Uncacheable:
+    return "uncacheable";
+  case CacheOutcome::Off:
+    break;
+  }
+  return "off";
+}
+
+} // namespace
+
+std::unique_ptr<ClangTidyOptionsProvider>
+makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
+                    IntrusiveRefCntPtr<vfs::FileSystem> FS) {
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = "-*,taskleak-*";
+  ClangTidyOptions Overrides;
+  // .clang-tidy files may configure taskleak's options, but the checks to run
+  // are ours to decide: a project's lint profile must not switch us off.
+  Overrides.Checks = Checks.empty() ? "-*,taskleak-*" : ("-*," + Checks).str();
+  if (!ConfigFile.empty())
+    Overrides.CheckOptions["ModelFile"] =
+        ClangTidyOptions::ClangTidyValue(ConfigFile);
+  return std::make_unique<FileOptionsProvider>(ClangTidyGlobalOptions(),
+                                               Defaults, Overrides, FS);
+}
+
+UnitResult analyseUnit(const Job &J) {
+  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  ClangTidyContext Context(makeOptionsProvider(J.Checks, J.ConfigFile, FS));
+  CommandsDatabase DB(J.File, J.Commands);
+  UnitResult R;
+  std::string Key;
+  if (!J.CacheDir.empty()) {
+    if (std::optional<std::string> K = computeCacheKey(J, Context, DB, FS)) {
+      Key = std::move(*K);
+      if (cacheLookup(J.CacheDir, Key, R.Errors)) {
+        R.Cache = CacheOutcome::Hit;
+        return R;
+      }
+      R.Cache = CacheOutcome::Miss;
+    } else {
+      R.Cache = CacheOutcome::Uncacheable;
+    }
+  }
+  R.Errors = runClangTidy(Context, DB, {J.File}, FS, J.Fix,
+                          /*EnableCheckProfile=*/false);
+  // A TU that does not compile is analysed again next time: its diagnostics
+  // may depend on more than its files (a missing header being installed).
+  if (!Key.empty() && !hasCompilerError(R.Errors))
+    cacheStore(J.CacheDir, Key, R.Errors);
+  return R;
+}
+
+// --- The job and result files -------------------------------------------------
+
+json::Value jobToJSON(const Job &J) {
+  json::Array Commands;
+  for (const tooling::CompileCommand &C : J.Commands)
+    Commands.push_back(json::Object{{"directory", C.Directory},
+                                    {"file", C.Filename},
+                                    {"arguments", json::Array(C.CommandLine)},
+                                    {"output", C.Output},
+                                    {"heuristic", C.Heuristic}});
+  return json::Object{{"file", J.File},
+                      {"commands", std::move(Commands)},
+                      {"checks", J.Checks},
+                      {"configFile", J.ConfigFile},
+                      {"fix", J.Fix},
+                      {"cacheDir", J.CacheDir},
+                      {"toolId", J.ToolId}};
+}
+
+bool jobFromJSON(const json::Value &V, Job &J) {
+  const json::Object *O = V.getAsObject();
+  if (!O)
+    return false;
+  auto File = O->getString("file");
+  auto Checks = O->getString("checks");
+  auto ConfigFile = O->getString("configFile");
+  auto Fix = O->getBoolean("fix");
+  auto CacheDir = O->getString("cacheDir");
+  auto ToolId = O->getString("toolId");
+  const json::Array *Commands = O->getArray("commands");
+  if (!File || !Checks || !ConfigFile || !Fix || !CacheDir || !ToolId ||
+      !Commands)
+    return false;
+  J.File = File->str();
+  J.Checks = Checks->str();
+  J.ConfigFile = ConfigFile->str();
+  J.Fix = *Fix;
+  J.CacheDir = CacheDir->str();
+  J.ToolId = ToolId->str();
+  for (const json::Value &CV : *Commands) {
+    const json::Object *C = CV.getAsObject();
+    if (!C)
+      return false;
+    auto Dir = C->getString("directory");
+    auto CFile = C->getString("file");
+    auto Output = C->getString("output");
+    auto Heuristic = C->getString("heuristic");
+    const json::Array *Args = C->getArray("arguments");
+    if (!Dir || !CFile || !Output || !Heuristic || !Args)
+      return false;
+    std::vector<std::string> CommandLine;
+    for (const json::Value &A : *Args) {
+      auto S = A.getAsString();
+      if (!S)
+        return false;
+      CommandLine.push_back(S->str());
+    }
+    tooling::CompileCommand Cmd(*Dir, *CFile, std::move(CommandLine), *Output);
+    Cmd.Heuristic = Heuristic->str();
+    J.Commands.push_back(std::move(Cmd));
+  }
+  return true;
+}
+
+bool writeResult(StringRef Path, const Job &J, const UnitResult &R) {
+  SourceFiles Sources;
+  json::Object O{{"file", J.File},
+                 {"cache", outcomeName(R.Cache)},
+                 {"diagnostics", diagnosticsToJSON(R.Errors, Sources)}};
+  std::string Text;
+  raw_string_ostream OS(Text);
+  OS << formatv("{0:2}", json::Value(std::move(O))) << "\n";
+  OS.flush();
+  return !writeFileAtomically(Path, Text);
+}
+
+bool readResult(StringRef Path, UnitResult &R, std::string &Error) {
+  Expected<json::Value> V = readJSONFile(Path);
+  if (!V) {
+    Error = toString(V.takeError());
+    return false;
+  }
+  const json::Object *O = V->getAsObject();
+  const json::Value *Diags = O ? O->get("diagnostics") : nullptr;
+  auto Cache = O ? O->getString("cache") : std::nullopt;
+  if (!Diags || !Cache || !diagnosticsFromJSON(*Diags, R.Errors)) {
+    Error = "malformed result file " + Path.str();
+    return false;
+  }
+  R.Cache = *Cache == "hit"           ? CacheOutcome::Hit
+            : *Cache == "miss"        ? CacheOutcome::Miss
+            : *Cache == "uncacheable" ? CacheOutcome::Uncacheable
+                                      : CacheOutcome::Off;
+  return true;
+}
+
+int workerMain(StringRef JobFile, StringRef ResultFile) {
+  Expected<json::Value> V = readJSONFile(JobFile);
+  if (!V) {
+    errs() << "taskleak: worker: " << toString(V.takeError()) << "\n";
+    return 2;
+  }
+  Job J;
+  if (!jobFromJSON(*V, J)) {
+    errs() << "taskleak: worker: malformed job file " << JobFile << "\n";
+    return 2;
+  }
+  UnitResult R = analyseUnit(J);
+  if (!writeResult(ResultFile, J, R)) {
+    errs() << "taskleak: worker: cannot write " << ResultFile << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+Expected<json::Value> readJSONFile(StringRef Path) {
+  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return createStringError(Buffer.getError(),
+                             "cannot read " + Path + ": " +
+                                 Buffer.getError().message());
+  Expected<json::Value> V = json::parse((*Buffer)->getBuffer());
+  if (!V)
+    return createStringError(inconvertibleErrorCode(),
+                             Path + ": " + toString(V.takeError()));
+  return V;
+}
+
+std::error_code writeFileAtomically(StringRef Path, StringRef Text) {
+  SmallString<256> Model(Path);
+  Model += ".tmp-%%%%%%%%";
+  int FD;
+  SmallString<256> Temp;
+  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp))
+    return EC;
+  {
+    raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Text;
+    OS.close();
+    if (OS.has_error()) {
+      std::error_code EC = OS.error();
+      OS.clear_error();
+      sys::fs::remove(Temp);
+      return EC;
+    }
+  }
+  if (std::error_code EC = sys::fs::rename(Temp, Path)) {
+    sys::fs::remove(Temp);
+    return EC;
+  }
+  return {};
+}
+
+} // namespace driver
+} // namespace taskleak
