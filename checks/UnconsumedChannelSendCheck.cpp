@@ -195,22 +195,24 @@ void UnconsumedChannelSendCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   std::string Owner = ownerName(Obj->Owner);
   for (const SyncOp *Op : TaskSends) {
-    DiagnosticBuilder D =
-        diag(Op->Call->getBeginLoc(),
-             "send on channel '%0' may block forever: '%1' can return without "
-             "receiving it or closing the channel")
-        << Name << Owner;
-    if (Op == TaskSends.front() && TotalTaskSends < Many)
-      CapacityFix(TotalTaskSends, D);
+    {
+      DiagnosticBuilder D =
+          diag(Op->Call->getBeginLoc(),
+               "send on channel '%0' may block forever: '%1' can return "
+               "without receiving it or closing the channel")
+          << Name << Owner;
+      if (Op == TaskSends.front() && TotalTaskSends < Many)
+        CapacityFix(TotalTaskSends, D);
+    }
+    if (Path->Exit)
+      diag(Path->Exit->getBeginLoc(),
+           "'%0' returns here without receiving from '%1'", DiagnosticIDs::Note)
+          << Owner << Name;
+    else if (const auto *Body = dyn_cast<CompoundStmt>(Obj->Owner->getBody()))
+      diag(Body->getRBracLoc(), "'%0' ends here without receiving from '%1'",
+           DiagnosticIDs::Note)
+          << Owner << Name;
   }
-  if (Path->Exit)
-    diag(Path->Exit->getBeginLoc(), "'%0' returns here without receiving from '%1'",
-         DiagnosticIDs::Note)
-        << Owner << Name;
-  else if (const auto *Body = dyn_cast<CompoundStmt>(Obj->Owner->getBody()))
-    diag(Body->getRBracLoc(), "'%0' ends here without receiving from '%1'",
-         DiagnosticIDs::Note)
-        << Owner << Name;
 }
 
 } // namespace taskleak

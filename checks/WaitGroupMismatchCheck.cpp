@@ -60,7 +60,7 @@ const Stmt *enclosingStatement(const Expr *E, ASTContext &Ctx,
       return N.get<Stmt>();
     }
     if (!Parents[0].get<Expr>() && !Parents[0].get<DeclStmt>() &&
-        !Parents[0].get<ExprWithCleanups>())
+        !Parents[0].get<VarDecl>())
       return nullptr;
     N = Parents[0];
   }
@@ -123,30 +123,37 @@ void WaitGroupMismatchCheck::check(const MatchFinder::MatchResult &Result) {
         AddBlock != L->getBody() || !SpawnStmt || !LiteralArgs ||
         Op.Call->getBeginLoc().isMacroID() || SpawnStmt->getBeginLoc().isMacroID())
       continue;
-    SourceLocation Semi = Lexer::findLocationAfterToken(
-        Op.Call->getEndLoc(), tok::semi, SM, Ctx.getLangOpts(), false);
-    if (Semi.isInvalid())
+    // The statement's text, from the call to its semicolon, by offsets.
+    FileID FID = SM.getFileID(Op.Call->getBeginLoc());
+    StringRef Buffer = SM.getBufferData(FID);
+    unsigned Begin = SM.getFileOffset(Op.Call->getBeginLoc());
+    unsigned End = SM.getFileOffset(Lexer::getLocForEndOfToken(
+        Op.Call->getEndLoc(), 0, SM, Ctx.getLangOpts()));
+    unsigned P = End;
+    while (P < Buffer.size() && (Buffer[P] == ' ' || Buffer[P] == '\t'))
+      ++P;
+    if (P >= Buffer.size() || Buffer[P] != ';')
       continue;
-    StringRef CallText = Lexer::getSourceText(
-        CharSourceRange::getTokenRange(Op.Call->getSourceRange()), SM,
-        Ctx.getLangOpts());
+    unsigned RemoveBegin = Begin, RemoveEnd = P + 1;
+    StringRef CallText = Buffer.slice(Begin, End);
     // Remove the whole line when the statement stands alone on it.
-    SourceLocation Begin = Op.Call->getBeginLoc();
-    std::string Indent = indentationOf(Begin, SM);
-    SourceLocation RemoveBegin = Begin, RemoveEnd = Semi;
-    if (!Indent.empty() || SM.getSpellingColumnNumber(Begin) == 1) {
-      StringRef Buffer = SM.getBufferData(SM.getFileID(Semi));
-      unsigned Off = SM.getFileOffset(Semi);
-      unsigned P = Off;
-      while (P < Buffer.size() && (Buffer[P] == ' ' || Buffer[P] == '\t'))
-        ++P;
-      if (P < Buffer.size() && Buffer[P] == '\n') {
-        RemoveBegin = Begin.getLocWithOffset(-static_cast<int>(Indent.size()));
-        RemoveEnd = Semi.getLocWithOffset(P - Off + 1);
-      }
+    unsigned LineStart = Begin;
+    while (LineStart > 0 && (Buffer[LineStart - 1] == ' ' || Buffer[LineStart - 1] == '\t'))
+      --LineStart;
+    unsigned After = RemoveEnd;
+    while (After < Buffer.size() && (Buffer[After] == ' ' || Buffer[After] == '\t'))
+      ++After;
+    // (From the end of the previous line, so that the next line is left
+    // untouched.)
+    if (LineStart > 0 && Buffer[LineStart - 1] == '\n' &&
+        After < Buffer.size() && Buffer[After] == '\n') {
+      RemoveBegin = LineStart - 1;
+      RemoveEnd = After;
     }
-    D << FixItHint::CreateRemoval(
-             CharSourceRange::getCharRange(RemoveBegin, RemoveEnd))
+    SourceLocation FileStart = SM.getLocForStartOfFile(FID);
+    D << FixItHint::CreateRemoval(CharSourceRange::getCharRange(
+             FileStart.getLocWithOffset(RemoveBegin),
+             FileStart.getLocWithOffset(RemoveEnd)))
       << FixItHint::CreateInsertion(
              SpawnStmt->getBeginLoc(),
              (CallText + ";\n" + indentationOf(SpawnStmt->getBeginLoc(), SM))
@@ -187,7 +194,8 @@ void WaitGroupMismatchCheck::check(const MatchFinder::MatchResult &Result) {
                  ? 1
                  : 0;
     };
-    std::optional<ExitPath> Path = findPathWithoutCredit(Fn, nullptr, 1, Credit, Ctx);
+    std::optional<ExitPath> Path = findPathWithoutCredit(Fn, nullptr, 1, Credit, Ctx,
+                                                         /*LoopsRunOnce=*/true);
     if (!Path)
       continue;
     diag(Dones.front()->Call->getBeginLoc(),
@@ -246,8 +254,9 @@ void WaitGroupMismatchCheck::check(const MatchFinder::MatchResult &Result) {
       Instances = Obj->Tasks[Op.Task].Instances;
       if (!Instances)
         return;
-      if (!llvm::is_contained(Spawns, Obj->Tasks[Op.Task].Site.Call))
-        Spawns.push_back(Obj->Tasks[Op.Task].Site.Call);
+      for (const Expr *Spawn : Obj->Tasks[Op.Task].Spawns)
+        if (!llvm::is_contained(Spawns, Spawn))
+          Spawns.push_back(Spawn);
     }
     Total += *N * Instances;
   }

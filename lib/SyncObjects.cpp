@@ -104,11 +104,11 @@ public:
     Frame F{Owner, SyncOp::InOwner, 0, 0};
     walk(Body, F);
     // Task functions that receive the object through a parameter.
-    for (const auto &[Param, Task] : AliasParams) {
+    for (const auto &[Param, Tasks] : AliasParams) {
       const auto *Fn = dyn_cast<FunctionDecl>(Param->getDeclContext());
       if (!Fn || !Fn->getBody() || !WalkedFunctions.insert(Fn).second)
         continue;
-      Frame TF{Fn, Task, 0, 0};
+      Frame TF{Fn, merge(Tasks), 0, 0};
       walk(Fn->getBody(), TF);
     }
   }
@@ -182,7 +182,7 @@ private:
     if (isa<CallExpr>(S) || isa<CXXConstructExpr>(S)) {
       if (std::optional<SpawnSite> Site = matchSpawn(Lib, cast<Expr>(S), Ctx)) {
         int Index = static_cast<int>(Out.Tasks.size());
-        Out.Tasks.push_back({*Site, Instances});
+        Out.Tasks.push_back({*Site, {Site->Call}, Instances});
         if (Site->Task.Lambda)
           LambdaTasks[Site->Task.Lambda].push_back(Index);
         else if (const FunctionDecl *Fn = Site->Task.Function) {
@@ -194,7 +194,7 @@ private:
             if (const DeclRefExpr *DRE = passedObject(Site->Task.BoundArgs[I])) {
               Passed.insert(DRE);
               if (I >= Offset && I - Offset < Fn->getNumParams())
-                AliasParams[Fn->getParamDecl(I - Offset)] = Index;
+                AliasParams[Fn->getParamDecl(I - Offset)].push_back(Index);
               else
                 Out.Escapes = true;
             }
@@ -223,6 +223,20 @@ private:
     }
   }
 
+  /// One body started by several spawns (one lambda variable, two threads)
+  /// is one task whose instances add up; returns its index.
+  int merge(llvm::ArrayRef<int> Indices) {
+    SyncTask &First = Out.Tasks[Indices.front()];
+    for (int I : Indices.drop_front()) {
+      const SyncTask &Other = Out.Tasks[I];
+      First.Spawns.push_back(Other.Site.Call);
+      First.Instances = First.Instances && Other.Instances
+                            ? First.Instances + Other.Instances
+                            : 0;
+    }
+    return Indices.front();
+  }
+
   static bool TaskAnalysis_isLoop(const Stmt *S) {
     return isa<WhileStmt>(S) || isa<ForStmt>(S) || isa<DoStmt>(S) ||
            isa<CXXForRangeStmt>(S);
@@ -241,17 +255,9 @@ private:
           walk(Init, F);
       auto It = LambdaTasks.find(L);
       Frame Inner{L->getCallOperator(),
-                  It != LambdaTasks.end() ? It->second.front()
+                  It != LambdaTasks.end() ? merge(It->second)
                                           : static_cast<int>(SyncOp::InOtherLambda),
                   0, 0};
-      // A lambda started several times (one variable, two threads) is
-      // several tasks: the instances of all its spawns add up.
-      if (It != LambdaTasks.end() && It->second.size() > 1) {
-        unsigned Sum = 0;
-        for (int I : It->second)
-          Sum = (Sum && Out.Tasks[I].Instances) ? Sum + Out.Tasks[I].Instances : 0;
-        Out.Tasks[It->second.front()].Instances = Sum;
-      }
       walk(L->getBody(), Inner);
       return;
     }
@@ -303,7 +309,7 @@ private:
   ASTContext &Ctx;
   SyncObject &Out;
   llvm::DenseMap<const LambdaExpr *, llvm::SmallVector<int, 2>> LambdaTasks;
-  llvm::DenseMap<const ParmVarDecl *, int> AliasParams;
+  llvm::DenseMap<const ParmVarDecl *, llvm::SmallVector<int, 2>> AliasParams;
   llvm::SmallPtrSet<const DeclRefExpr *, 4> Passed;
   llvm::SmallPtrSet<const FunctionDecl *, 4> WalkedFunctions;
 };
@@ -328,7 +334,7 @@ std::optional<SyncObject> analyzeSyncObject(const VarDecl *Var,
 std::optional<ExitPath>
 findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
                       llvm::function_ref<unsigned(const Stmt *)> Credit,
-                      ASTContext &Ctx) {
+                      ASTContext &Ctx, bool LoopsRunOnce) {
   if (!Fn || !Fn->getBody() || Needed == 0)
     return std::nullopt;
   CFG::BuildOptions Opts;
@@ -382,7 +388,17 @@ findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
     }
     if (Satisfied)
       continue;
+    // A loop with a constant, non-zero trip count is entered: its first
+    // round runs (the CFG does not know `i < 3` holds for `i = 0`).
+    bool Entered = false;
+    if (const Stmt *T = LoopsRunOnce ? S.Block->getTerminatorStmt() : nullptr)
+      if (isa<ForStmt>(T) || isa<CXXForRangeStmt>(T))
+        if (std::optional<uint64_t> N = constantTripCount(T, Ctx); N && *N > 0)
+          Entered = true;
+    unsigned SuccIndex = 0;
     for (const CFGBlock::AdjacentBlock &Succ : S.Block->succs()) {
+      if (Entered && SuccIndex++ == 1)
+        continue; // the exit edge of the loop
       const CFGBlock *Next = Succ.getReachableBlock();
       if (!Next || !Seen.insert({Next, S.Credit}).second)
         continue;

@@ -25,8 +25,12 @@ namespace taskleak {
 /// A task started by the owner that uses the object.
 struct SyncTask {
   SpawnSite Site;
-  /// How many times the spawn runs: 1, a constant trip count, or 0 when it
-  /// is not statically known (a loop without constant bounds, a branch).
+  /// Every spawn that starts this same body (a lambda variable or a task
+  /// function started twice); Site is the first of them.
+  llvm::SmallVector<const clang::Expr *, 2> Spawns;
+  /// How many times the body runs, over all its spawns: 1, a constant trip
+  /// count, or 0 when it is not statically known (a loop without constant
+  /// bounds, a branch).
   unsigned Instances = 1;
 };
 
@@ -73,13 +77,15 @@ struct ExitPath {
 /// Searches the CFG of \p Fn for a path from just after \p From (a statement
 /// of the body; null: the entry) to the exit on which the statements passed
 /// total less than \p Needed credit; \p Credit gives each statement's credit
-/// (e.g. 1 per receive, Needed or more for a close). Returns the first such
-/// path found, if any.
+/// (e.g. 1 per receive, Needed or more for a close). With \p LoopsRunOnce,
+/// a `for` loop with a constant non-zero trip count never takes its exit edge
+/// (its first round runs; later rounds add nothing to "is it reached").
+/// Returns the first such path found, if any.
 std::optional<ExitPath>
 findPathWithoutCredit(const clang::FunctionDecl *Fn, const clang::Stmt *From,
                       unsigned Needed,
                       llvm::function_ref<unsigned(const clang::Stmt *)> Credit,
-                      clang::ASTContext &Ctx);
+                      clang::ASTContext &Ctx, bool LoopsRunOnce = false);
 
 } // namespace taskleak
 

@@ -114,14 +114,24 @@ void no_fix_send_in_loop() {
 // CHECK-FIXES: {{^}}void no_fix_send_in_loop() {
 // CHECK-FIXES-NEXT: {{^}}  golike::Chan<int> ticks;{{$}}
 
-// A task spawned in a loop: no constant N.
-void no_fix_spawn_in_loop() {
+// A task spawned in a loop with a constant trip count: N = 4.
+void fix_spawn_in_constant_loop() {
   golike::Chan<int> out(0);
   for (int i = 0; i < 4; ++i)
     golike::go([&out, i] { out.send(i); });
     // CHECK-MESSAGES: :[[@LINE-1]]:28: warning: send on channel 'out' may block forever: nothing receives from it or closes it [taskleak-unconsumed-channel-send]
 }
-// CHECK-FIXES: {{^}}void no_fix_spawn_in_loop() {
+// CHECK-FIXES: {{^}}void fix_spawn_in_constant_loop() {
+// CHECK-FIXES-NEXT: {{^}}  golike::Chan<int> out(4);{{$}}
+
+// A task spawned in a loop without constant bounds: no constant N.
+void no_fix_spawn_in_loop(int n) {
+  golike::Chan<int> out(0);
+  for (int i = 0; i < n; ++i)
+    golike::go([&out, i] { out.send(i); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:28: warning: send on channel 'out' may block forever: nothing receives from it or closes it [taskleak-unconsumed-channel-send]
+}
+// CHECK-FIXES: {{^}}void no_fix_spawn_in_loop(int n) {
 // CHECK-FIXES-NEXT: {{^}}  golike::Chan<int> out(0);{{$}}
 
 // The classic poll, but the task sends in a loop.

@@ -69,6 +69,7 @@ struct RunSummary {
   bool CacheUsed = false;
   unsigned CacheHits = 0, CacheMisses = 0;
   std::string Shard; ///< "K/N", or ""
+  std::vector<std::string> UnitFiles; ///< the TUs analysed (absolute paths)
 };
 
 /// taskleak's own JSON report.

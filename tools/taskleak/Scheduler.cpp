@@ -23,8 +23,9 @@ public:
   void show(size_t Done, StringRef File) {
     if (!Enabled)
       return;
-    errs() << "\r\033[K[" << Done << "/" << Total << "] "
-           << sys::path::filename(File);
+    if (!File.empty())
+      Last = sys::path::filename(File).str();
+    errs() << "\r\033[K[" << Done << "/" << Total << "] " << Last;
     errs().flush();
     Shown = true;
   }
@@ -38,6 +39,7 @@ private:
   bool Enabled;
   size_t Total;
   bool Shown = false;
+  std::string Last; // the file that finished last
 };
 
 struct Running {

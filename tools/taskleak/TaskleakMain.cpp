@@ -96,7 +96,7 @@ cl::opt<unsigned> Jobs(
     "j",
     cl::desc("Analyse N translation units at a time, each in its own\n"
              "process (default: 0, one per CPU)."),
-    cl::value_desc("N"), cl::init(0), cl::cat(Category));
+    cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(Category));
 cl::opt<OutputFormat> Format(
     "format", cl::desc("The report format (default: text):"),
     cl::values(clEnumValN(OutputFormat::Text, "text",
@@ -402,6 +402,8 @@ int main(int argc, const char **argv) {
 
   RunSummary Summary;
   Summary.Files = Units.size();
+  for (const auto &Unit : Units)
+    Summary.UnitFiles.push_back(Unit.first);
   Summary.Shard = ShardN ? Shard.getValue() : "";
   Summary.CacheUsed = !Cache.empty();
   unsigned CompileErrors = 0;
@@ -521,8 +523,6 @@ int main(int argc, const char **argv) {
     double Seconds = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - StartTime)
                          .count();
-    for (const auto &[Check, Count] : Summary.PerCheck)
-      errs() << "  " << Count << " " << Check << "\n";
     errs() << Warnings << " finding(s), " << CompileErrors << " error(s) in "
            << Units.size() << " file(s)";
     if (ShardN)
@@ -532,6 +532,8 @@ int main(int argc, const char **argv) {
       errs() << "; " << Summary.Suppressed << " known finding(s) suppressed by "
              << Baseline;
     errs() << "\n";
+    for (const auto &[Check, Count] : Summary.PerCheck)
+      errs() << "  " << Count << " " << Check << "\n";
     if (Summary.CacheUsed)
       errs() << "cache: " << Summary.CacheHits << " hit, "
              << Summary.CacheMisses << " miss (" << Cache << ")\n";

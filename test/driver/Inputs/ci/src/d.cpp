@@ -1,0 +1,12 @@
+// Clean: the jthread's lambda takes its stop token and checks it.
+#include <stop_token>
+#include <thread>
+
+void poll_d();
+
+void start_d() {
+  std::jthread worker([](std::stop_token token) {
+    while (!token.stop_requested())
+      poll_d();
+  });
+}

@@ -1,0 +1,2 @@
+#pragma once
+// A header no translation unit includes.

@@ -1,0 +1,3 @@
+#pragma once
+// Included by no translation unit.
+int lonely();

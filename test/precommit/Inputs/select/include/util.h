@@ -1,0 +1,3 @@
+#pragma once
+// include/util.h
+int util_from_include();

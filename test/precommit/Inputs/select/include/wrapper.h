@@ -1,0 +1,3 @@
+#pragma once
+#include "shared.h"
+int wrapped();

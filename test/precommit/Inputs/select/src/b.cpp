@@ -1,0 +1,2 @@
+#include "wrapper.h"
+int b() { return wrapped(); }

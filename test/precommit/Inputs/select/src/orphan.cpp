@@ -1,0 +1,3 @@
+// Not in the compilation database.
+#include "shared.h"
+int orphan() { return shared(); }
