@@ -8,7 +8,8 @@ CMAKE_FLAGS ?=
 # Debian bookworm packages, pinned to LLVM/Clang 19.
 PACKAGES = cmake ninja-build make python3 g++ \
            clang-19 libclang-19-dev llvm-19-dev llvm-19-tools clang-tidy-19 clangd-19 \
-           libyaml-cpp-dev libgtest-dev libgrpc++-dev libprotobuf-dev libabsl-dev
+           libyaml-cpp-dev libgtest-dev libgrpc++-dev libprotobuf-dev libabsl-dev \
+           pre-commit dpkg-dev git python3-jsonschema
 
 EXAMPLE = examples/iot-collector
 

@@ -96,8 +96,9 @@ namespace {
 class Collector {
 public:
   Collector(const VarDecl *Var, const Library &Lib, ASTContext &Ctx,
-            SyncObject &Out)
-      : Var(Var), Lib(Lib), Ctx(Ctx), Out(Out) {}
+            SyncObject &Out, bool CopiesShareState)
+      : Var(Var), Lib(Lib), Ctx(Ctx), Out(Out),
+        CopiesShareState(CopiesShareState) {}
 
   void run(const FunctionDecl *Owner, const Stmt *Body) {
     findSpawns(Body, 1);
@@ -248,11 +249,18 @@ private:
     if (const auto *L = dyn_cast<LambdaExpr>(S)) {
       for (const LambdaCapture &C : L->captures())
         if (C.capturesVariable() && C.getCapturedVar() == Var &&
-            C.getCaptureKind() == LCK_ByCopy)
+            C.getCaptureKind() == LCK_ByCopy && !CopiesShareState)
           Out.Escapes = true; // a copy is another object
-      for (const Expr *Init : L->capture_inits())
-        if (!isObject(Init)) // a by-reference capture names the object
+      for (const Expr *Init : L->capture_inits()) {
+        // A by-reference capture names the object; a by-copy capture copies
+        // it (checked above).
+        const Expr *Captured = Init ? Init->IgnoreImplicit() : nullptr;
+        if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(Captured);
+            CE && CE->getNumArgs() == 1)
+          Captured = CE->getArg(0);
+        if (!isObject(Captured))
           walk(Init, F);
+      }
       auto It = LambdaTasks.find(L);
       Frame Inner{L->getCallOperator(),
                   It != LambdaTasks.end() ? merge(It->second)
@@ -308,6 +316,7 @@ private:
   const Library &Lib;
   ASTContext &Ctx;
   SyncObject &Out;
+  bool CopiesShareState;
   llvm::DenseMap<const LambdaExpr *, llvm::SmallVector<int, 2>> LambdaTasks;
   llvm::DenseMap<const ParmVarDecl *, llvm::SmallVector<int, 2>> AliasParams;
   llvm::SmallPtrSet<const DeclRefExpr *, 4> Passed;
@@ -319,6 +328,22 @@ private:
 std::optional<SyncObject> analyzeSyncObject(const VarDecl *Var,
                                             const Library &Lib,
                                             ASTContext &Ctx) {
+  // A copyable channel is a handle (Go's channels, a shared_ptr to a queue):
+  // a by-copy capture is the same channel. Wait groups and non-copyable
+  // channels are values: a copy would be another object.
+  const CXXRecordDecl *RD = Var->getType()->getAsCXXRecordDecl();
+  bool CopiesShareState = false;
+  if (RD && RD->hasDefinition() && Lib.channelModel(Var->getType())) {
+    RD = RD->getDefinition();
+    bool UserCopy = false;
+    for (const CXXConstructorDecl *C : RD->ctors())
+      if (C->isCopyConstructor() && !C->isImplicit()) {
+        UserCopy = true;
+        CopiesShareState |= !C->isDeleted();
+      }
+    if (!UserCopy)
+      CopiesShareState = !RD->defaultedCopyConstructorIsDeleted();
+  }
   if (!Var || !Var->isLocalVarDecl() || Var->isStaticLocal())
     return std::nullopt;
   const auto *Owner = dyn_cast_or_null<FunctionDecl>(Var->getParentFunctionOrMethod());
@@ -327,7 +352,7 @@ std::optional<SyncObject> analyzeSyncObject(const VarDecl *Var,
   SyncObject Out;
   Out.Var = Var;
   Out.Owner = Owner;
-  Collector(Var, Lib, Ctx, Out).run(Owner, Owner->getBody());
+  Collector(Var, Lib, Ctx, Out, CopiesShareState).run(Owner, Owner->getBody());
   return Out;
 }
 

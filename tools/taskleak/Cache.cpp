@@ -17,6 +17,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 
 using namespace clang;
 using namespace clang::tidy;
@@ -223,7 +224,8 @@ computeCacheKey(const Job &J, ClangTidyContext &Context,
 
 bool cacheLookup(StringRef Dir, StringRef Key,
                  std::vector<ClangTidyError> &Errors) {
-  Expected<json::Value> V = readJSONFile(entryPath(Dir, Key));
+  std::string Path = entryPath(Dir, Key);
+  Expected<json::Value> V = readJSONFile(Path);
   if (!V) {
     consumeError(V.takeError());
     return false;
@@ -234,6 +236,14 @@ bool cacheLookup(StringRef Dir, StringRef Key,
   if (!Diags || !diagnosticsFromJSON(*Diags, Read))
     return false; // a damaged entry is a miss, and is overwritten
   Errors = std::move(Read);
+  // A hit renews the entry's modification time, so that entries no run has
+  // used for a while can be found and deleted (docs/ci.md).
+  int FD;
+  if (!sys::fs::openFileForWrite(Path, FD, sys::fs::CD_OpenExisting,
+                                 sys::fs::OF_Append)) {
+    sys::fs::setLastAccessAndModificationTime(FD, sys::toTimePoint(time(nullptr)));
+    sys::Process::SafelyCloseFileDescriptor(FD);
+  }
   return true;
 }
 
