@@ -33,6 +33,7 @@ const Library *TaskleakCheck::library() {
 }
 
 TaskAnalysis &TaskleakCheck::analysis(clang::ASTContext &Ctx) {
+  assert(library() && "callers check library() first");
   if (!Analysis)
     Analysis = std::make_unique<TaskAnalysis>(*library(), Ctx, CallDepth);
   return *Analysis;
