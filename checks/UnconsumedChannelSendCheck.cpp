@@ -21,15 +21,20 @@ namespace {
 
 enum class ChanOp { Other, Send, Receive, TryReceive, Close };
 
+/// try_* and timed operations return instead of blocking forever.
+bool mayGiveUp(StringRef Method) {
+  return Method.starts_with("try_") || Method.contains("wait_for") ||
+         Method.contains("wait_until");
+}
+
 ChanOp classify(const ChannelModel &M, StringRef Method) {
   if (llvm::is_contained(M.Send, Method))
-    return ChanOp::Send;
+    return mayGiveUp(Method) ? ChanOp::Other : ChanOp::Send;
   if (llvm::is_contained(M.Close, Method))
     return ChanOp::Close;
   if (llvm::is_contained(M.Receive, Method)) {
     // try_pop, pop_wait_for, try_receive: may return without a value.
-    if (Method.starts_with("try_") || Method.contains("wait_for") ||
-        Method.contains("wait_until"))
+    if (mayGiveUp(Method))
       return ChanOp::TryReceive;
     return ChanOp::Receive;
   }
@@ -83,7 +88,7 @@ void UnconsumedChannelSendCheck::check(const MatchFinder::MatchResult &Result) {
     std::optional<int64_t> C = integerConstant(CapArg, Ctx);
     if (!C)
       return; // a run-time capacity: no guess
-    Capacity = *C;
+    Capacity = *C + M->CapacityAdjust;
   }
 
   // Sends, and who else touches the channel.
@@ -94,7 +99,8 @@ void UnconsumedChannelSendCheck::check(const MatchFinder::MatchResult &Result) {
   for (const SyncOp &Op : Obj->Ops) {
     ChanOp K = classify(*M, Op.Method);
     if (K == ChanOp::Send) {
-      unsigned N = Op.InLoop || Op.Conditional ? Many : 1;
+      // At most one per run of its function, unless in a loop.
+      unsigned N = Op.InLoop ? Many : 1;
       if (Op.Task >= 0) {
         unsigned Instances = Obj->Tasks[Op.Task].Instances;
         N = Instances ? std::min(Many, N * Instances) : Many;

@@ -243,12 +243,18 @@ void WaitGroupMismatchCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   int64_t Total = 0;
   llvm::SmallVector<const Expr *, 4> Spawns;
+  // A barrier's count is per phase: what must match is the number of
+  // participants, each arriving once a phase (in a loop of rounds or not).
+  llvm::SmallPtrSet<const FunctionDecl *, 4> Participants;
   for (const SyncOp &Op : Obj->Ops) {
     if (!decrements(classify(*M, Op.Method)))
       continue;
-    std::optional<int64_t> N = amount(Op, Ctx);
-    if (!N || Op.InLoop || Op.Conditional || Op.Task == SyncOp::InOtherLambda)
+    std::optional<int64_t> N = M->Phased ? std::optional<int64_t>(1) : amount(Op, Ctx);
+    if (!N || (Op.InLoop && !M->Phased) || Op.Conditional ||
+        Op.Task == SyncOp::InOtherLambda)
       return; // not statically known
+    if (M->Phased && !Participants.insert(Op.Function).second)
+      continue; // one participant arriving again in a later phase
     int64_t Instances = 1;
     if (Op.Task >= 0) {
       Instances = Obj->Tasks[Op.Task].Instances;
@@ -266,10 +272,11 @@ void WaitGroupMismatchCheck::check(const MatchFinder::MatchResult &Result) {
     DiagnosticBuilder D =
         Total < *Count
             ? diag(CountLoc, "wait group '%0' is created with a count of %1 but "
-                             "is counted down %2 times, so '%3' blocks forever")
+                             "is counted down %2 %plural{1:time|:times}2, so "
+                             "'%3' blocks forever")
             : diag(CountLoc, "wait group '%0' is created with a count of %1 but "
-                             "is counted down %2 times, so the count drops "
-                             "below zero");
+                             "is counted down %2 %plural{1:time|:times}2, so "
+                             "the count drops below zero");
     D << Name << static_cast<int>(*Count) << static_cast<int>(Total);
     if (Total < *Count)
       D << WaitName;

@@ -94,12 +94,16 @@ static ModelSet makeBuiltins() {
                                            "push_wait_until"},
        {"pop", "try_pop", "pop_wait_for", "pop_wait_until", "value_pop"},
        {"close"}, 0);
+  M.Channels.back().CapacityAdjust = -1;
   Chan("boost::fibers::unbuffered_channel",
        {"push", "push_wait_for", "push_wait_until"},
        {"pop", "pop_wait_for", "pop_wait_until", "value_pop"}, {"close"},
        std::nullopt);
   for (const char *NS : {"boost::asio::experimental::", "asio::experimental::"})
-    for (const char *T : {"channel", "concurrent_channel"})
+    // channel and concurrent_channel are aliases of the basic_ templates in
+    // real Asio; the stand-ins some code uses are classes of their own.
+    for (const char *T : {"channel", "concurrent_channel", "basic_channel",
+                          "basic_concurrent_channel"})
       Chan((std::string(NS) + T).c_str(), {"async_send", "try_send"},
            {"async_receive", "try_receive"}, {"close", "cancel"}, 1);
 
@@ -110,6 +114,7 @@ static ModelSet makeBuiltins() {
   Group("std::latch", {"count_down", "arrive_and_wait"}, {"wait", "arrive_and_wait"});
   Group("std::barrier", {"arrive", "arrive_and_wait", "arrive_and_drop"},
         {"wait", "arrive_and_wait"});
+  M.WaitGroups.back().Phased = true;
   Group("absl::BlockingCounter", {"DecrementCount"}, {"Wait"});
   Group("boost::latch", {"count_down", "count_down_and_wait"},
         {"wait", "count_down_and_wait"});

@@ -38,6 +38,9 @@ struct ChannelModel {
   std::string Type;
   std::vector<std::string> Send, Receive, Close;
   std::optional<unsigned> CapacityArg;
+  /// Values the buffer holds, relative to the capacity argument: Boost.Fiber's
+  /// buffered_channel(n) holds n - 1.
+  int CapacityAdjust = 0;
 };
 
 struct WaitGroupModel {
@@ -46,6 +49,9 @@ struct WaitGroupModel {
   /// The constructor argument giving the initial count (latches, barriers,
   /// counters); absent for Go-like groups that start at zero and use Add.
   std::optional<unsigned> CountArg;
+  /// The count is per phase (std::barrier): each participant arrives once a
+  /// phase, so decrements are not compared with the count.
+  bool Phased = false;
 };
 
 /// A complete set of models: the built-ins merged with at most one user file.

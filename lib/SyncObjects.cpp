@@ -194,8 +194,13 @@ private:
           for (unsigned I = 0; I < Site->Task.BoundArgs.size(); ++I)
             if (const DeclRefExpr *DRE = passedObject(Site->Task.BoundArgs[I])) {
               Passed.insert(DRE);
-              if (I >= Offset && I - Offset < Fn->getNumParams())
-                AliasParams[Fn->getParamDecl(I - Offset)].push_back(Index);
+              const ParmVarDecl *P = I >= Offset && I - Offset < Fn->getNumParams()
+                                         ? Fn->getParamDecl(I - Offset)
+                                         : nullptr;
+              bool ByValue = P && !P->getType()->isReferenceType() &&
+                             !P->getType()->isPointerType();
+              if (P && (!ByValue || CopiesShareState))
+                AliasParams[P].push_back(Index);
               else
                 Out.Escapes = true;
             }
@@ -356,6 +361,18 @@ std::optional<SyncObject> analyzeSyncObject(const VarDecl *Var,
   return Out;
 }
 
+static bool containsCredit(const Stmt *S,
+                           llvm::function_ref<unsigned(const Stmt *)> Credit) {
+  if (!S)
+    return false;
+  if (Credit(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (containsCredit(Child, Credit))
+      return true;
+  return false;
+}
+
 std::optional<ExitPath>
 findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
                       llvm::function_ref<unsigned(const Stmt *)> Credit,
@@ -416,9 +433,10 @@ findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
     // A loop with a constant, non-zero trip count is entered: its first
     // round runs (the CFG does not know `i < 3` holds for `i = 0`).
     bool Entered = false;
-    if (const Stmt *T = LoopsRunOnce ? S.Block->getTerminatorStmt() : nullptr)
+    if (const Stmt *T = S.Block->getTerminatorStmt())
       if (isa<ForStmt>(T) || isa<CXXForRangeStmt>(T))
-        if (std::optional<uint64_t> N = constantTripCount(T, Ctx); N && *N > 0)
+        if (std::optional<uint64_t> N = constantTripCount(T, Ctx);
+            N && *N > 0 && (LoopsRunOnce || containsCredit(T, Credit)))
           Entered = true;
     unsigned SuccIndex = 0;
     for (const CFGBlock::AdjacentBlock &Succ : S.Block->succs()) {

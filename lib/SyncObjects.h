@@ -77,9 +77,10 @@ struct ExitPath {
 /// Searches the CFG of \p Fn for a path from just after \p From (a statement
 /// of the body; null: the entry) to the exit on which the statements passed
 /// total less than \p Needed credit; \p Credit gives each statement's credit
-/// (e.g. 1 per receive, Needed or more for a close). With \p LoopsRunOnce,
-/// a `for` loop with a constant non-zero trip count never takes its exit edge
-/// (its first round runs; later rounds add nothing to "is it reached").
+/// (e.g. 1 per receive, Needed or more for a close). A `for` loop with a
+/// constant non-zero trip count that contains a credited statement never
+/// takes its exit edge (its first round runs; the CFG does not know that
+/// `i < 3` holds for `i = 0`); with \p LoopsRunOnce, any such loop.
 /// Returns the first such path found, if any.
 std::optional<ExitPath>
 findPathWithoutCredit(const clang::FunctionDecl *Fn, const clang::Stmt *From,

@@ -390,3 +390,15 @@ void not_a_spawn() {
   golike::Chan<int> ch;
   other::go([&ch] { ch.send(1); });
 }
+
+// OK: three sends, and a receive loop that runs exactly three rounds.
+void receive_three_in_a_loop() {
+  golike::Chan<int> ch;
+  golike::go([&ch] {
+    ch.send(1);
+    ch.send(2);
+    ch.send(3);
+  });
+  for (int i = 0; i < 3; ++i)
+    ch.recv();
+}

@@ -483,3 +483,21 @@ void unmodelled_latch() {
     done.count_down();
   });
 }
+
+// OK: a barrier counts participants per phase; two tasks arriving twice each
+// (two phases) match a count of 2.
+void barrier_two_phases() {
+  std::barrier sync(2);
+  std::jthread a([&sync] {
+    work(1);
+    sync.arrive_and_wait();
+    work(2);
+    sync.arrive_and_wait();
+  });
+  std::jthread b([&sync] {
+    work(3);
+    sync.arrive_and_wait();
+    work(4);
+    sync.arrive_and_wait();
+  });
+}

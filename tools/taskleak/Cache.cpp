@@ -1,6 +1,8 @@
 //===--- Cache.cpp - the result cache -------------------------------------===//
 #include "tools/taskleak/Cache.h"
 
+#include <utility>
+
 #include "lib/Models.h"
 
 #include "clang/Basic/SourceManager.h"
@@ -72,9 +74,9 @@ public:
 
 protected:
   void ExecuteAction() override {
-    CompilerInstance &CI = getCompilerInstance();
+    const CompilerInstance &CI = getCompilerInstance();
     Preprocessor &PP = CI.getPreprocessor();
-    SourceManager &SM = CI.getSourceManager();
+    const SourceManager &SM = CI.getSourceManager();
     std::vector<FileID> Files;
     PP.addPPCallbacks(std::make_unique<EnteredFiles>(Files));
     PP.EnterMainSourceFile();
@@ -85,18 +87,18 @@ protected:
       H.update(StringRef(tok::getTokenName(Tok.getKind())));
       if (!Tok.isAnnotation() && Tok.isNot(tok::eof)) {
         bool Invalid = false;
-        StringRef Spelling = PP.getSpelling(Tok, Buffer, &Invalid);
+        const StringRef Spelling = PP.getSpelling(Tok, Buffer, &Invalid);
         feed(H, Invalid ? StringRef("<invalid>") : Spelling);
       }
     } while (Tok.isNot(tok::eof));
-    FileID Main = SM.getMainFileID();
+    const FileID Main = SM.getMainFileID();
     if (std::find(Files.begin(), Files.end(), Main) == Files.end())
       Files.insert(Files.begin(), Main);
-    for (FileID FID : Files) {
+    for (const FileID FID : Files) {
       OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
       feed(H, FE ? FE->getName() : StringRef("<buffer>"));
       bool Invalid = false;
-      StringRef Data = SM.getBufferData(FID, &Invalid);
+      const StringRef Data = SM.getBufferData(FID, &Invalid);
       feed(H, Invalid ? StringRef("<invalid>") : Data);
     }
   }
@@ -131,13 +133,14 @@ void initCacheDir(StringRef Dir) {
   sys::path::append(Tag, "CACHEDIR.TAG");
   if (sys::fs::exists(Tag))
     return;
-  sys::fs::create_directories(Dir);
-  writeFileAtomically(Tag, "Signature: 8a477f597d28d172789f06886806bc55\n"
-                           "# This directory is taskleak's result cache "
-                           "(taskleak --no-cache to do without).\n");
+  // Best effort: the cache works without these two files.
+  (void)sys::fs::create_directories(Dir);
+  (void)writeFileAtomically(Tag, "Signature: 8a477f597d28d172789f06886806bc55\n"
+                                 "# This directory is taskleak's result cache "
+                                 "(taskleak --no-cache to do without).\n");
   SmallString<256> Ignore(Dir);
   sys::path::append(Ignore, ".gitignore");
-  writeFileAtomically(Ignore, "*\n");
+  (void)writeFileAtomically(Ignore, "*\n");
 }
 
 } // namespace
@@ -159,16 +162,19 @@ computeCacheKey(const Job &J, ClangTidyContext &Context,
   feed(H, J.ToolId);
   feed(H, J.File);
   feed(H, J.Fix ? "fix" : "no-fix");
-  ClangTidyOptions Options = Context.getOptionsForFile(J.File);
+  const ClangTidyOptions Options = Context.getOptionsForFile(J.File);
   feed(H, configurationAsText(Options));
+  // clang-tidy 19 takes some options (HeaderFilterRegex) from the
+  // configuration of the working directory, not of the file.
+  feed(H, configurationAsText(Context.getOptionsForFile("")));
   // The model files that can apply: a ModelFile option (relative ones are
   // relative to the compile command's directory, where the checks run), and
   // the nearest .taskleak.yaml.
   for (const auto &Option : Options.CheckOptions) {
-    StringRef Name = Option.getKey();
+    const StringRef Name = Option.getKey();
     if (Name != "ModelFile" && !Name.ends_with(".ModelFile"))
       continue;
-    StringRef Value = Option.getValue().Value;
+    const StringRef Value = Option.getValue().Value;
     if (Value.empty())
       continue;
     if (sys::path::is_absolute(Value)) {
@@ -181,15 +187,15 @@ computeCacheKey(const Job &J, ClangTidyContext &Context,
       feedFile(H, P);
     }
   }
-  std::string Nearest = findModelFile(J.File);
+  const std::string Nearest = findModelFile(J.File);
   feedFile(H, Nearest.empty() ? StringRef("<no .taskleak.yaml>") : Nearest);
   for (const tooling::CompileCommand &C : J.Commands)
     feed(H, C.Directory);
 
   // The same argument adjustments as clang-tidy's runClangTidy: ExtraArgs of
   // the file's options, no plugins. The last adjuster sees the final command.
-  tooling::ClangTool Tool(DB, {J.File},
-                          std::make_shared<PCHContainerOperations>(), FS);
+  tooling::ClangTool Tool(
+      DB, {J.File}, std::make_shared<PCHContainerOperations>(), std::move(FS));
   Tool.appendArgumentsAdjuster(
       [&Context](const tooling::CommandLineArguments &Args, StringRef File) {
         ClangTidyOptions Opts = Context.getOptionsForFile(File);
@@ -224,7 +230,7 @@ computeCacheKey(const Job &J, ClangTidyContext &Context,
 
 bool cacheLookup(StringRef Dir, StringRef Key,
                  std::vector<ClangTidyError> &Errors) {
-  std::string Path = entryPath(Dir, Key);
+  const std::string Path = entryPath(Dir, Key);
   Expected<json::Value> V = readJSONFile(Path);
   if (!V) {
     consumeError(V.takeError());
@@ -241,8 +247,9 @@ bool cacheLookup(StringRef Dir, StringRef Key,
   int FD;
   if (!sys::fs::openFileForWrite(Path, FD, sys::fs::CD_OpenExisting,
                                  sys::fs::OF_Append)) {
-    sys::fs::setLastAccessAndModificationTime(FD, sys::toTimePoint(time(nullptr)));
-    sys::Process::SafelyCloseFileDescriptor(FD);
+    (void)sys::fs::setLastAccessAndModificationTime(
+        FD, sys::toTimePoint(time(nullptr)));
+    (void)sys::Process::SafelyCloseFileDescriptor(FD);
   }
   return true;
 }
@@ -250,7 +257,7 @@ bool cacheLookup(StringRef Dir, StringRef Key,
 void cacheStore(StringRef Dir, StringRef Key,
                 const std::vector<ClangTidyError> &Errors) {
   initCacheDir(Dir);
-  std::string Path = entryPath(Dir, Key);
+  const std::string Path = entryPath(Dir, Key);
   if (sys::fs::create_directories(sys::path::parent_path(Path)))
     return;
   SourceFiles Sources;
@@ -259,7 +266,7 @@ void cacheStore(StringRef Dir, StringRef Key,
   raw_string_ostream OS(Text);
   OS << formatv("{0:2}", json::Value(std::move(O))) << "\n";
   OS.flush();
-  writeFileAtomically(Path, Text);
+  (void)writeFileAtomically(Path, Text); // a failed store is a later miss
 }
 
 } // namespace driver

@@ -28,7 +28,7 @@ SourceFiles::File *SourceFiles::load(StringRef Path) {
   if (!Buffer)
     return nullptr;
   F.Buffer = std::move(*Buffer);
-  StringRef Text = F.Buffer->getBuffer();
+  const StringRef Text = F.Buffer->getBuffer();
   F.LineStarts.push_back(0);
   for (size_t I = 0; I < Text.size(); ++I)
     if (Text[I] == '\n')
@@ -45,8 +45,9 @@ Position SourceFiles::position(StringRef Path, unsigned Offset) {
   File *F = load(Path);
   if (!F || Offset > F->Buffer->getBufferSize())
     return {};
-  auto It = std::upper_bound(F->LineStarts.begin(), F->LineStarts.end(), Offset);
-  unsigned Line = It - F->LineStarts.begin();
+  auto It =
+      std::upper_bound(F->LineStarts.begin(), F->LineStarts.end(), Offset);
+  const unsigned Line = It - F->LineStarts.begin();
   return {Line, Offset - F->LineStarts[Line - 1] + 1};
 }
 
@@ -54,9 +55,10 @@ StringRef SourceFiles::lineText(StringRef Path, unsigned Line) {
   File *F = load(Path);
   if (!F || Line == 0 || Line > F->LineStarts.size())
     return "";
-  StringRef Text = F->Buffer->getBuffer();
-  size_t Begin = F->LineStarts[Line - 1];
-  size_t End = Line < F->LineStarts.size() ? F->LineStarts[Line] - 1 : Text.size();
+  const StringRef Text = F->Buffer->getBuffer();
+  const size_t Begin = F->LineStarts[Line - 1];
+  const size_t End =
+      Line < F->LineStarts.size() ? F->LineStarts[Line] - 1 : Text.size();
   StringRef L = Text.slice(Begin, End);
   if (L.ends_with("\r"))
     L = L.drop_back();
@@ -93,10 +95,11 @@ const char *levelName(ClangTidyError::Level L) {
 
 json::Object messageToJSON(const DiagnosticMessage &M, StringRef BuildDir,
                            SourceFiles &Sources) {
-  json::Object O{{"text", M.Message}, {"file", M.FilePath},
-                 {"offset", M.FileOffset}};
+  json::Object O{
+      {"text", M.Message}, {"file", M.FilePath}, {"offset", M.FileOffset}};
   if (!M.FilePath.empty()) {
-    Position P = Sources.position(absolutePath(M.FilePath, BuildDir), M.FileOffset);
+    const Position P =
+        Sources.position(absolutePath(M.FilePath, BuildDir), M.FileOffset);
     if (P.Line) {
       O["line"] = P.Line;
       O["column"] = P.Column;
@@ -114,7 +117,7 @@ json::Object messageToJSON(const DiagnosticMessage &M, StringRef BuildDir,
     FixFiles.push_back(Entry.getKey());
   llvm::sort(FixFiles);
   json::Array Fixes;
-  for (StringRef File : FixFiles)
+  for (const StringRef File : FixFiles)
     for (const Replacement &R : M.Fix.find(File)->second)
       Fixes.push_back(json::Object{{"file", R.getFilePath()},
                                    {"offset", R.getOffset()},
@@ -164,7 +167,7 @@ bool messageFromJSON(const json::Value *V, DiagnosticMessage &M) {
       auto FText = F->getString("text");
       if (!FFile || !FOffset || !FLength || !FText)
         return false;
-      Replacement R(*FFile, *FOffset, *FLength, *FText);
+      const Replacement R(*FFile, *FOffset, *FLength, *FText);
       if (llvm::Error E = M.Fix[*FFile].add(R)) {
         consumeError(std::move(E));
         return false;
@@ -182,11 +185,12 @@ json::Array diagnosticsToJSON(const std::vector<ClangTidyError> &Errors,
     json::Array Notes;
     for (const DiagnosticMessage &N : E.Notes)
       Notes.push_back(messageToJSON(N, E.BuildDirectory, Sources));
-    json::Object O{{"check", E.DiagnosticName},
-                   {"level", levelName(E.DiagLevel)},
-                   {"buildDirectory", E.BuildDirectory},
-                   {"message", messageToJSON(E.Message, E.BuildDirectory, Sources)},
-                   {"notes", std::move(Notes)}};
+    json::Object O{
+        {"check", E.DiagnosticName},
+        {"level", levelName(E.DiagLevel)},
+        {"buildDirectory", E.BuildDirectory},
+        {"message", messageToJSON(E.Message, E.BuildDirectory, Sources)},
+        {"notes", std::move(Notes)}};
     if (E.IsWarningAsError)
       O["warningAsError"] = true;
     if (!E.EnabledDiagnosticAliases.empty())
@@ -210,9 +214,10 @@ bool diagnosticsFromJSON(const json::Value &Value,
     auto BuildDir = O->getString("buildDirectory");
     if (!Check || !Level || !BuildDir)
       return false;
-    ClangTidyError::Level L = *Level == "error"    ? ClangTidyError::Error
-                              : *Level == "remark" ? ClangTidyError::Remark
-                                                   : ClangTidyError::Warning;
+    const ClangTidyError::Level L = *Level == "error" ? ClangTidyError::Error
+                                    : *Level == "remark"
+                                        ? ClangTidyError::Remark
+                                        : ClangTidyError::Warning;
     ClangTidyError E(*Check, L, *BuildDir,
                      O->getBoolean("warningAsError").value_or(false));
     if (!messageFromJSON(O->get("message"), E.Message))
@@ -275,7 +280,7 @@ mergeDiagnostics(std::vector<std::vector<ClangTidyError>> PerUnit) {
     return KA < KB || (KA == KB && A < B);
   });
   std::vector<ClangTidyError> All;
-  for (size_t I : Index) {
+  for (const size_t I : Index) {
     if (!All.empty() && orderKey(All.back()) == orderKey(*Order[I]))
       continue; // the same diagnostic, seen from another TU
     All.push_back(std::move(*Order[I]));
@@ -292,7 +297,7 @@ mergeDiagnostics(std::vector<std::vector<ClangTidyError>> PerUnit) {
     for (const auto &FileFix : E.Message.Fix) {
       const std::vector<Interval> &Taken = Accepted[FileFix.getKey()];
       for (const Replacement &R : FileFix.getValue()) {
-        Interval I{R.getOffset(), R.getOffset() + R.getLength()};
+        const Interval I{R.getOffset(), R.getOffset() + R.getLength()};
         for (const Interval &T : Taken)
           Conflict = Conflict || overlaps(I, T);
       }

@@ -67,7 +67,7 @@ std::string firstParagraph(StringRef Markdown) {
 }
 
 std::string firstSentence(StringRef Paragraph) {
-  size_t End = Paragraph.find(". ");
+  const size_t End = Paragraph.find(". ");
   return (End == StringRef::npos ? Paragraph : Paragraph.take_front(End + 1))
       .str();
 }
@@ -77,7 +77,7 @@ bool isIdentChar(char C) { return isAlnum(C) || C == '_'; }
 /// The byte offset just after the token at \p Offset: an identifier or
 /// keyword, else one character.
 unsigned tokenEnd(const MemoryBuffer *Buffer, unsigned Offset) {
-  StringRef Text = Buffer->getBuffer();
+  const StringRef Text = Buffer->getBuffer();
   if (Offset >= Text.size() || Text[Offset] == '\n' || Text[Offset] == '\r')
     return Offset;
   unsigned End = Offset;
@@ -104,7 +104,7 @@ std::string relativeTo(StringRef Path, StringRef Root, bool &Inside) {
 
 std::string normalizedLine(StringRef Line) {
   std::string Out;
-  for (char C : Line)
+  for (const char C : Line)
     if (!isSpace(C))
       Out += C;
   return Out;
@@ -117,7 +117,7 @@ unsigned utf16Column(StringRef Line, unsigned ByteColumn) {
     return 0;
   unsigned Units = 0;
   for (unsigned I = 0; I + 1 < ByteColumn; ++I) {
-    unsigned char C = I < Line.size() ? Line[I] : ' ';
+    const unsigned char C = I < Line.size() ? Line[I] : ' ';
     if ((C & 0xC0) == 0x80)
       continue; // a continuation byte
     Units += C >= 0xF0 ? 2 : 1;
@@ -128,8 +128,9 @@ unsigned utf16Column(StringRef Line, unsigned ByteColumn) {
 std::string percentEncode(StringRef Path) {
   std::string Out;
   for (unsigned char C : Path) {
-    if (isAlnum(C) || StringRef("-._~/").contains(C))
-      Out += C;
+    const char Ch = static_cast<char>(C);
+    if (isAlnum(Ch) || StringRef("-._~/").contains(Ch))
+      Out += Ch;
     else
       Out += "%" + toHex(StringRef(reinterpret_cast<const char *>(&C), 1));
   }
@@ -142,7 +143,7 @@ json::Array fixesJSON(const ClangTidyError &E) {
   for (const auto &Entry : E.Message.Fix)
     Files.push_back(Entry.getKey());
   llvm::sort(Files);
-  for (StringRef File : Files)
+  for (const StringRef File : Files)
     for (const Replacement &R : E.Message.Fix.find(File)->second)
       Fixes.push_back(json::Object{
           {"file", absolutePath(R.getFilePath(), E.BuildDirectory)},
@@ -189,10 +190,10 @@ std::vector<Finding> makeFindings(const std::vector<ClangTidyError> &Errors,
       }
       F.Notes.push_back(std::move(L));
     }
-    std::string Line = normalizedLine(
+    const std::string Line = normalizedLine(
         F.Start.Line ? Sources.lineText(F.File, F.Start.Line) : M.Message);
-    std::string Key = E.DiagnosticName + "\n" + F.RelPath + "\n" + Line;
-    unsigned Index = Occurrences[Key]++;
+    const std::string Key = E.DiagnosticName + "\n" + F.RelPath + "\n" + Line;
+    const unsigned Index = Occurrences[Key]++;
     BLAKE3 H;
     H.update(Key + "\n" + std::to_string(Index));
     F.Fingerprint = toHex(H.final(), /*LowerCase=*/true).substr(0, 32);
@@ -201,7 +202,8 @@ std::vector<Finding> makeFindings(const std::vector<ClangTidyError> &Errors,
   return Out;
 }
 
-// --- Baselines ----------------------------------------------------------------
+// --- Baselines
+// ----------------------------------------------------------------
 
 bool readBaseline(StringRef Path, StringSet<> &Fingerprints,
                   std::string &Error) {
@@ -236,9 +238,9 @@ std::error_code writeBaseline(StringRef Path,
       Sorted.push_back(&F);
   llvm::sort(Sorted, [](const Finding *A, const Finding *B) {
     return std::tie(A->RelPath, A->Start.Line, A->Error->DiagnosticName,
-                    A->Fingerprint) <
-           std::tie(B->RelPath, B->Start.Line, B->Error->DiagnosticName,
-                    B->Fingerprint);
+                    A->Fingerprint) < std::tie(B->RelPath, B->Start.Line,
+                                               B->Error->DiagnosticName,
+                                               B->Fingerprint);
   });
   json::Array Out;
   for (const Finding *F : Sorted)
@@ -310,17 +312,18 @@ void writeJSONReport(raw_ostream &OS, const std::vector<Finding> &Findings,
                               {"misses", Summary.CacheMisses}};
   if (!Summary.Shard.empty())
     S["shard"] = Summary.Shard;
-  json::Object Doc{
-      {"tool", json::Object{{"name", "taskleak"}, {"version", taskleakVersion()}}},
-      {"root", Root},
-      {"translationUnits", json::Array(Summary.UnitFiles)},
-      {"findings", std::move(Items)},
-      {"errors", std::move(Errors)},
-      {"summary", std::move(S)}};
+  json::Object Doc{{"tool", json::Object{{"name", "taskleak"},
+                                         {"version", taskleakVersion()}}},
+                   {"root", Root},
+                   {"translationUnits", json::Array(Summary.UnitFiles)},
+                   {"findings", std::move(Items)},
+                   {"errors", std::move(Errors)},
+                   {"summary", std::move(S)}};
   OS << formatv("{0:2}", json::Value(std::move(Doc))) << "\n";
 }
 
-// --- SARIF 2.1.0 --------------------------------------------------------------
+// --- SARIF 2.1.0
+// --------------------------------------------------------------
 
 namespace {
 
@@ -331,20 +334,23 @@ public:
 
   json::Object artifactLocation(StringRef File) {
     bool Inside;
-    std::string Rel = relativeTo(File, Root, Inside);
+    const std::string Rel = relativeTo(File, Root, Inside);
     if (Inside)
-      return json::Object{{"uri", percentEncode(Rel)}, {"uriBaseId", "%SRCROOT%"}};
+      return json::Object{{"uri", percentEncode(Rel)},
+                          {"uriBaseId", "%SRCROOT%"}};
     return json::Object{{"uri", "file://" + percentEncode(File)}};
   }
 
   /// A text region; \p End is exclusive, as SARIF's endColumn.
   json::Object region(StringRef File, Position Start, Position End) {
-    json::Object R{{"startLine", Start.Line},
-                   {"startColumn",
-                    utf16Column(Sources.lineText(File, Start.Line), Start.Column)}};
+    json::Object R{
+        {"startLine", Start.Line},
+        {"startColumn",
+         utf16Column(Sources.lineText(File, Start.Line), Start.Column)}};
     if (End.Line) {
       R["endLine"] = End.Line;
-      R["endColumn"] = utf16Column(Sources.lineText(File, End.Line), End.Column);
+      R["endColumn"] =
+          utf16Column(Sources.lineText(File, End.Line), End.Column);
     }
     return R;
   }
@@ -362,26 +368,29 @@ public:
       Files.push_back(Entry.getKey());
     llvm::sort(Files);
     json::Array Changes;
-    for (StringRef FixFile : Files) {
-      std::string File = absolutePath(FixFile, E.BuildDirectory);
+    for (const StringRef FixFile : Files) {
+      const std::string File = absolutePath(FixFile, E.BuildDirectory);
       json::Array Replacements;
       for (const Replacement &R : E.Message.Fix.find(FixFile)->second) {
-        Position Start = Sources.position(File, R.getOffset());
-        Position End = Sources.position(File, R.getOffset() + R.getLength());
+        const Position Start = Sources.position(File, R.getOffset());
+        const Position End =
+            Sources.position(File, R.getOffset() + R.getLength());
         if (!Start.Line || !End.Line)
           return {};
-        Replacements.push_back(json::Object{
-            {"deletedRegion", region(File, Start, End)},
-            {"insertedContent", json::Object{{"text", R.getReplacementText()}}}});
+        Replacements.push_back(
+            json::Object{{"deletedRegion", region(File, Start, End)},
+                         {"insertedContent",
+                          json::Object{{"text", R.getReplacementText()}}}});
       }
-      Changes.push_back(json::Object{{"artifactLocation", artifactLocation(File)},
-                                     {"replacements", std::move(Replacements)}});
+      Changes.push_back(
+          json::Object{{"artifactLocation", artifactLocation(File)},
+                       {"replacements", std::move(Replacements)}});
     }
     if (Changes.empty())
       return {};
     return json::Array{json::Object{
-        {"description", json::Object{{"text", "Apply the fix-it of " +
-                                                  E.DiagnosticName}}},
+        {"description",
+         json::Object{{"text", "Apply the fix-it of " + E.DiagnosticName}}},
         {"artifactChanges", std::move(Changes)}}};
   }
 
@@ -391,15 +400,16 @@ private:
 };
 
 json::Object rule(StringRef Check) {
-  StringRef Doc = docOf(Check);
+  const StringRef Doc = docOf(Check);
   std::string Full = firstParagraph(Doc);
   if (Full.empty())
     Full = Check.str();
-  json::Object R{{"id", Check},
-                 {"name", Check},
-                 {"shortDescription", json::Object{{"text", firstSentence(Full)}}},
-                 {"fullDescription", json::Object{{"text", Full}}},
-                 {"defaultConfiguration", json::Object{{"level", "warning"}}}};
+  json::Object R{
+      {"id", Check},
+      {"name", Check},
+      {"shortDescription", json::Object{{"text", firstSentence(Full)}}},
+      {"fullDescription", json::Object{{"text", Full}}},
+      {"defaultConfiguration", json::Object{{"level", "warning"}}}};
   // A check without a page in docs/checks/ (when this taskleak was built)
   // still gets a help text: code scanning shows it with every alert.
   std::string Help =
@@ -407,9 +417,10 @@ json::Object rule(StringRef Check) {
                                   "this build of taskleak."
                   : Doc.str();
   R["help"] = json::Object{{"text", Help}, {"markdown", Help}};
-  StringRef DocsUri = TASKLEAK_CHECK_DOCS_URI;
+  const StringRef DocsUri = TASKLEAK_CHECK_DOCS_URI;
   if (!DocsUri.empty() && Check.starts_with("taskleak-"))
-    R["helpUri"] = DocsUri.str() + Check.drop_front(strlen("taskleak-")).str() + ".md";
+    R["helpUri"] =
+        DocsUri.str() + Check.drop_front(strlen("taskleak-")).str() + ".md";
   return R;
 }
 
@@ -440,7 +451,8 @@ void writeSARIFReport(raw_ostream &OS, const std::vector<Finding> &Findings,
       Notifications.push_back(std::move(N));
       continue;
     }
-    unsigned RuleIndex = llvm::find(RuleIds, E.DiagnosticName) - RuleIds.begin();
+    unsigned RuleIndex =
+        llvm::find(RuleIds, E.DiagnosticName) - RuleIds.begin();
     json::Object R{{"ruleId", E.DiagnosticName},
                    {"ruleIndex", RuleIndex},
                    {"level", "warning"},
@@ -451,9 +463,8 @@ void writeSARIFReport(raw_ostream &OS, const std::vector<Finding> &Findings,
       R["locations"] = json::Array{W.location(F.File, F.Start, F.End)};
     json::Array Related;
     for (const NoteLocation &N : F.Notes) {
-      json::Object L = N.File.empty()
-                           ? json::Object{}
-                           : W.location(N.File, N.Start, Position());
+      json::Object L = N.File.empty() ? json::Object{}
+                                      : W.location(N.File, N.Start, Position());
       L["id"] = Related.size();
       L["message"] = json::Object{{"text", N.Message}};
       Related.push_back(std::move(L));
@@ -470,7 +481,7 @@ void writeSARIFReport(raw_ostream &OS, const std::vector<Finding> &Findings,
                       {"version", taskleakVersion()},
                       {"semanticVersion", taskleakVersion()},
                       {"rules", std::move(Rules)}};
-  StringRef InfoUri = TASKLEAK_INFORMATION_URI;
+  const StringRef InfoUri = TASKLEAK_INFORMATION_URI;
   if (!InfoUri.empty())
     Driver["informationUri"] = InfoUri;
   json::Object Invocation{{"executionSuccessful", Notifications.empty()}};
@@ -479,9 +490,10 @@ void writeSARIFReport(raw_ostream &OS, const std::vector<Finding> &Findings,
   json::Object Run{
       {"tool", json::Object{{"driver", std::move(Driver)}}},
       {"originalUriBaseIds",
-       json::Object{{"%SRCROOT%",
-                     json::Object{{"uri", "file://" + percentEncode(Root) +
-                                              (Root.ends_with("/") ? "" : "/")}}}}},
+       json::Object{
+           {"%SRCROOT%",
+            json::Object{{"uri", "file://" + percentEncode(Root) +
+                                     (Root.ends_with("/") ? "" : "/")}}}}},
       {"columnKind", "utf16CodeUnits"},
       {"invocations", json::Array{std::move(Invocation)}},
       {"results", std::move(Results)}};

@@ -41,7 +41,7 @@ struct Finding {
   const ClangTidyError *Error = nullptr;
   bool IsCompilerError = false; ///< level error (e.g. clang-diagnostic-error)
   std::string File;             ///< absolute; "" for a command-line error
-  std::string RelPath;          ///< relative to the root, or absolute outside it
+  std::string RelPath; ///< relative to the root, or absolute outside it
   bool InRoot = false;
   unsigned Offset = 0, EndOffset = 0;
   Position Start, End; ///< byte columns; End is exclusive
@@ -68,13 +68,14 @@ struct RunSummary {
   double Seconds = 0;
   bool CacheUsed = false;
   unsigned CacheHits = 0, CacheMisses = 0;
-  std::string Shard; ///< "K/N", or ""
+  std::string Shard;                  ///< "K/N", or ""
   std::vector<std::string> UnitFiles; ///< the TUs analysed (absolute paths)
 };
 
 /// taskleak's own JSON report.
-void writeJSONReport(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-                     llvm::StringRef Root, const RunSummary &Summary);
+void writeJSONReport(llvm::raw_ostream &OS,
+                     const std::vector<Finding> &Findings, llvm::StringRef Root,
+                     const RunSummary &Summary);
 
 /// SARIF 2.1.0, as GitHub code scanning takes it. \p Checks are the enabled
 /// checks, one rule each.

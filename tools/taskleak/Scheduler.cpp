@@ -65,7 +65,8 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
   }
 
   SmallString<128> TempDir;
-  if (std::error_code EC = sys::fs::createUniqueDirectory("taskleak", TempDir)) {
+  if (const std::error_code EC =
+          sys::fs::createUniqueDirectory("taskleak", TempDir)) {
     errs() << "taskleak: cannot create a temporary directory: " << EC.message()
            << "; analysing in this process\n";
     for (size_t I = 0; I < Jobs.size(); ++I)
@@ -82,28 +83,30 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
   std::vector<bool> Finished(Jobs.size(), false);
   std::vector<Running> Active;
   size_t Next = 0, Done = 0, Printed = 0;
-  unsigned Parallelism = std::max(1u, Options.Parallelism);
+  const unsigned Parallelism = std::max(1u, Options.Parallelism);
 
   auto Start = [&](size_t I) {
-    std::string JobFile = TempFile(I, "job"), ResultFile = TempFile(I, "result"),
-                LogFile = TempFile(I, "log");
+    const std::string JobFile = TempFile(I, "job");
+    const std::string ResultFile = TempFile(I, "result");
+    const std::string LogFile = TempFile(I, "log");
     std::string JobText;
     raw_string_ostream(JobText) << jobToJSON(Jobs[I]);
-    if (std::error_code EC = writeFileAtomically(JobFile, JobText)) {
+    if (const std::error_code EC = writeFileAtomically(JobFile, JobText)) {
       Results[I].Failed = true;
-      Results[I].FailureReason = "cannot write " + JobFile + ": " + EC.message();
+      Results[I].FailureReason =
+          "cannot write " + JobFile + ": " + EC.message();
       Finished[I] = true;
       ++Done;
       return;
     }
-    std::string JobArg = "--internal-worker=" + JobFile;
-    std::string ResultArg = "--internal-result=" + ResultFile;
-    StringRef Args[] = {Options.Executable, JobArg, ResultArg};
-    std::optional<StringRef> Redirects[] = {StringRef(""), StringRef(LogFile),
-                                            StringRef(LogFile)};
+    const std::string JobArg = "--internal-worker=" + JobFile;
+    const std::string ResultArg = "--internal-result=" + ResultFile;
+    const StringRef Args[] = {Options.Executable, JobArg, ResultArg};
+    const std::optional<StringRef> Redirects[] = {
+        StringRef(""), StringRef(LogFile), StringRef(LogFile)};
     std::string Error;
     bool ExecutionFailed = false;
-    sys::ProcessInfo PI =
+    const sys::ProcessInfo PI =
         sys::ExecuteNoWait(Options.Executable, Args, std::nullopt, Redirects,
                            /*MemoryLimit=*/0, &Error, &ExecutionFailed);
     if (ExecutionFailed || PI.Pid == sys::ProcessInfo::InvalidPid) {
@@ -143,7 +146,7 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
     bool Progressed = false;
     for (size_t A = 0; A < Active.size();) {
       std::string Error;
-      sys::ProcessInfo W =
+      const sys::ProcessInfo W =
           sys::Wait(Active[A].Process, /*SecondsToWait=*/0, &Error);
       if (W.Pid == 0) { // still running
         ++A;
@@ -151,7 +154,7 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
       }
       Collect(Active[A].Index, W.ReturnCode, Error);
       Bar.show(Done, Jobs[Active[A].Index].File);
-      Active.erase(Active.begin() + A);
+      Active.erase(std::next(Active.begin(), static_cast<std::ptrdiff_t>(A)));
       Progressed = true;
     }
     // Replay the logs in job order, as far as the jobs are finished.
@@ -172,7 +175,7 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
   }
   Bar.clear();
   errs().flush();
-  sys::fs::remove_directories(TempDir);
+  (void)sys::fs::remove_directories(TempDir);
   return Results;
 }
 

@@ -1,4 +1,5 @@
-//===--- TaskleakMain.cpp - the taskleak driver ----------------------------===//
+//===--- TaskleakMain.cpp - the taskleak driver
+//----------------------------===//
 //
 //   taskleak [options] <source files> [-- <compiler flags>]
 //   taskleak -p <build-dir> [source files]
@@ -39,6 +40,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cstdint>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -53,24 +55,26 @@ static int LLVM_ATTRIBUTE_UNUSED TaskleakModuleAnchor =
 
 namespace {
 
-enum ExitStatus { Clean = 0, Findings = 1, Failure = 2 };
-enum class OutputFormat { Text, JSON, SARIF };
+enum ExitStatus : std::uint8_t { Clean = 0, Findings = 1, Failure = 2 };
+enum class OutputFormat : std::uint8_t { Text, JSON, SARIF };
 
 cl::OptionCategory Category("taskleak options");
 
-cl::opt<std::string> BuildPath(
-    "p", cl::desc("The build directory holding compile_commands.json."),
-    cl::Optional, cl::cat(Category));
+cl::opt<std::string>
+    BuildPath("p",
+              cl::desc("The build directory holding compile_commands.json."),
+              cl::Optional, cl::cat(Category));
 cl::list<std::string> SourcePaths(cl::Positional,
                                   cl::desc("<source0> [... <sourceN>]"),
                                   cl::ZeroOrMore, cl::cat(Category));
-cl::list<std::string> ArgsAfter(
-    "extra-arg", cl::desc("An argument to append to the compiler command line."),
-    cl::cat(Category));
-cl::list<std::string> ArgsBefore(
-    "extra-arg-before",
-    cl::desc("An argument to prepend to the compiler command line."),
-    cl::cat(Category));
+cl::list<std::string>
+    ArgsAfter("extra-arg",
+              cl::desc("An argument to append to the compiler command line."),
+              cl::cat(Category));
+cl::list<std::string>
+    ArgsBefore("extra-arg-before",
+               cl::desc("An argument to prepend to the compiler command line."),
+               cl::cat(Category));
 cl::opt<std::string> Checks(
     "checks",
     cl::desc("Comma-separated globs of checks to run (default: taskleak-*)."),
@@ -92,11 +96,11 @@ cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fixes to this YAML file, in clang-tidy's format."),
     cl::init(""), cl::cat(Category));
-cl::opt<unsigned> Jobs(
-    "j",
-    cl::desc("Analyse N translation units at a time, each in its own\n"
-             "process (default: 0, one per CPU)."),
-    cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(Category));
+cl::opt<unsigned>
+    Jobs("j",
+         cl::desc("Analyse N translation units at a time, each in its own\n"
+                  "process (default: 0, one per CPU)."),
+         cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(Category));
 cl::opt<OutputFormat> Format(
     "format", cl::desc("The report format (default: text):"),
     cl::values(clEnumValN(OutputFormat::Text, "text",
@@ -105,23 +109,24 @@ cl::opt<OutputFormat> Format(
                clEnumValN(OutputFormat::SARIF, "sarif",
                           "SARIF 2.1.0 (GitHub code scanning)")),
     cl::init(OutputFormat::Text), cl::cat(Category));
-cl::opt<std::string> OutputFile(
-    "o",
-    cl::desc("Write the report to FILE instead of stdout. With\n"
-             "--format=json or sarif, stdout then shows the text."),
-    cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
+cl::opt<std::string>
+    OutputFile("o",
+               cl::desc("Write the report to FILE instead of stdout. With\n"
+                        "--format=json or sarif, stdout then shows the text."),
+               cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
 cl::opt<std::string> SourceRoot(
     "source-root",
-    cl::desc("Paths in SARIF reports, JSON reports and fingerprints are\n"
-             "relative to this directory (default: the current directory)."),
+    cl::desc("Paths in SARIF and JSON reports and in fingerprints are\n"
+             "relative to this directory (default: the current directory;\n"
+             "alias: --sarif-root)."),
     cl::value_desc("DIR"), cl::init(""), cl::cat(Category));
 cl::alias SarifRoot("sarif-root", cl::desc("Alias for --source-root."),
                     cl::aliasopt(SourceRoot), cl::cat(Category));
-cl::opt<std::string> Baseline(
-    "baseline",
-    cl::desc("Report and fail only on findings that are not in this\n"
-             "baseline file (see --write-baseline)."),
-    cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
+cl::opt<std::string>
+    Baseline("baseline",
+             cl::desc("Report and fail only on findings that are not in this\n"
+                      "baseline file (see --write-baseline)."),
+             cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
 cl::opt<std::string> WriteBaseline(
     "write-baseline",
     cl::desc("Record every finding of this run in FILE, and exit 0 unless\n"
@@ -141,10 +146,10 @@ cl::opt<std::string> Shard(
     cl::value_desc("K/N"), cl::init(""), cl::cat(Category));
 
 // The child processes of a parallel run (Scheduler.h).
-cl::opt<std::string> InternalWorker("internal-worker", cl::Hidden,
-                                    cl::init(""), cl::cat(Category));
-cl::opt<std::string> InternalResult("internal-result", cl::Hidden,
-                                    cl::init(""), cl::cat(Category));
+cl::opt<std::string> InternalWorker("internal-worker", cl::Hidden, cl::init(""),
+                                    cl::cat(Category));
+cl::opt<std::string> InternalResult("internal-result", cl::Hidden, cl::init(""),
+                                    cl::cat(Category));
 
 const char Overview[] =
     "taskleak finds leaked threads, coroutines and tasks in C++.\n";
@@ -153,7 +158,7 @@ const char Overview[] =
 /// like clang's own lookup.
 std::string compileDatabaseDir(StringRef Dir) {
   SmallString<256> Abs(Dir);
-  sys::fs::make_absolute(Abs);
+  (void)sys::fs::make_absolute(Abs);
   sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
   for (StringRef D = Abs; !D.empty(); D = sys::path::parent_path(D)) {
     SmallString<256> Candidate(D);
@@ -174,9 +179,9 @@ bool parseShard(StringRef Text, unsigned &K, unsigned &N) {
 /// writes) sent to \p Path; "" sends it to /dev/null.
 bool withStdoutTo(StringRef Path, function_ref<void()> Fn) {
   outs().flush();
-  int Saved = dup(1);
-  int FD = open(Path.empty() ? "/dev/null" : Path.str().c_str(),
-                O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  const int Saved = dup(1);
+  const int FD = open(Path.empty() ? "/dev/null" : Path.str().c_str(),
+                      O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (Saved < 0 || FD < 0) {
     if (Saved >= 0)
       close(Saved);
@@ -207,8 +212,9 @@ int main(int argc, const char **argv) {
   int Argc = argc;
   std::string DBError;
   std::unique_ptr<tooling::CompilationDatabase> DB =
-      tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv, DBError);
-  bool FixedFlags = DB != nullptr;
+      tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv,
+                                                             DBError);
+  const bool FixedFlags = DB != nullptr;
   if (!cl::ParseCommandLineOptions(Argc, argv, Overview, &errs()))
     return Failure;
   if (!InternalWorker.empty())
@@ -220,7 +226,8 @@ int main(int argc, const char **argv) {
            << "' is not K/N with 1 <= K <= N\n";
     return Failure;
   }
-  if (!Baseline.empty() && !WriteBaseline.empty() && Baseline == WriteBaseline) {
+  if (!Baseline.empty() && !WriteBaseline.empty() &&
+      Baseline == WriteBaseline) {
     errs() << "taskleak: --baseline and --write-baseline name the same file\n";
     return Failure;
   }
@@ -228,11 +235,12 @@ int main(int argc, const char **argv) {
   // file must be resolved against the directory taskleak was started in.
   if (!ConfigFile.empty()) {
     SmallString<256> Abs(ConfigFile.getValue());
-    sys::fs::make_absolute(Abs);
+    (void)sys::fs::make_absolute(Abs);
     ConfigFile = std::string(Abs.str());
   }
   if (!DB && !BuildPath.empty()) {
-    DB = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, DBError);
+    DB = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath,
+                                                               DBError);
     if (!DB) {
       errs() << "taskleak: no compilation database in '" << BuildPath
              << "': " << DBError << "\n";
@@ -259,7 +267,8 @@ int main(int argc, const char **argv) {
     DB = std::move(Adjusted);
   }
 
-  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  auto FS =
+      makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
       makeOptionsProvider(Checks, ConfigFile, FS);
 
@@ -272,7 +281,7 @@ int main(int argc, const char **argv) {
   std::vector<std::string> Enabled;
   {
     // A --checks glob that matches nothing (a typo) must not pass silently.
-    std::string File = Files.empty() ? "dummy.cpp" : Files.front();
+    const std::string File = Files.empty() ? "dummy.cpp" : Files.front();
     Enabled = getCheckNames(Provider->getOptions(File), false);
     if (Enabled.empty()) {
       errs() << "taskleak: --checks='" << Checks
@@ -342,12 +351,12 @@ int main(int argc, const char **argv) {
   std::string Root = SourceRoot;
   {
     SmallString<256> Abs(Root.empty() ? "." : Root);
-    sys::fs::make_absolute(Abs);
+    (void)sys::fs::make_absolute(Abs);
     sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
     Root = std::string(Abs.str());
   }
 
-  std::string Executable = sys::fs::getMainExecutable(
+  const std::string Executable = sys::fs::getMainExecutable(
       argv[0], reinterpret_cast<void *>(&compileDatabaseDir));
   std::string Cache;
   if (!NoCache) {
@@ -360,16 +369,16 @@ int main(int argc, const char **argv) {
     }
     if (!Cache.empty()) {
       SmallString<256> Abs(Cache);
-      sys::fs::make_absolute(Abs);
+      (void)sys::fs::make_absolute(Abs);
       Cache = std::string(Abs.str());
     }
   }
-  std::string ToolId = Cache.empty() ? "" : toolIdentity(Executable);
+  const std::string ToolId = Cache.empty() ? "" : toolIdentity(Executable);
 
   std::vector<Job> Work;
   std::vector<std::string> Missing; // files without a compile command
   SmallString<256> CWD;
-  sys::fs::current_path(CWD);
+  (void)sys::fs::current_path(CWD);
   for (const auto &Unit : Units) {
     Job J;
     J.File = Unit.first;
@@ -431,7 +440,7 @@ int main(int argc, const char **argv) {
   SourceFiles Sources;
   std::vector<Finding> AllFindings = makeFindings(Merged, Root, Sources);
   if (!WriteBaseline.empty())
-    if (std::error_code EC = writeBaseline(WriteBaseline, AllFindings)) {
+    if (const std::error_code EC = writeBaseline(WriteBaseline, AllFindings)) {
       errs() << "taskleak: cannot write " << WriteBaseline << ": "
              << EC.message() << "\n";
       return Failure;
@@ -477,7 +486,8 @@ int main(int argc, const char **argv) {
     if (OutputFile.empty()) {
       outs() << Text;
       outs().flush();
-    } else if (std::error_code EC = writeFileAtomically(OutputFile, Text)) {
+    } else if (std::error_code const EC =
+                   writeFileAtomically(OutputFile, Text)) {
       errs() << "taskleak: cannot write " << OutputFile << ": " << EC.message()
              << "\n";
       return Failure;
@@ -511,8 +521,8 @@ int main(int argc, const char **argv) {
     std::error_code EC;
     raw_fd_ostream OS(ExportFixes, EC, sys::fs::OF_None);
     if (EC) {
-      errs() << "taskleak: cannot write " << ExportFixes << ": "
-             << EC.message() << "\n";
+      errs() << "taskleak: cannot write " << ExportFixes << ": " << EC.message()
+             << "\n";
       return Failure;
     }
     exportReplacements(Units.size() == 1 ? Units.front().second : "", Reported,
@@ -520,9 +530,9 @@ int main(int argc, const char **argv) {
   }
 
   if (!Quiet) {
-    double Seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - StartTime)
-                         .count();
+    const double Seconds = std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - StartTime)
+                               .count();
     errs() << Warnings << " finding(s), " << CompileErrors << " error(s) in "
            << Units.size() << " file(s)";
     if (ShardN)
@@ -539,8 +549,9 @@ int main(int argc, const char **argv) {
              << Summary.CacheMisses << " miss (" << Cache << ")\n";
     if (!WriteBaseline.empty())
       errs() << "taskleak: wrote "
-             << llvm::count_if(AllFindings,
-                               [](const Finding &F) { return !F.IsCompilerError; })
+             << llvm::count_if(
+                    AllFindings,
+                    [](const Finding &F) { return !F.IsCompilerError; })
              << " finding(s) to " << WriteBaseline << "\n";
   }
   if (CompileErrors)

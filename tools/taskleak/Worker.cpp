@@ -62,7 +62,7 @@ const char *outcomeName(CacheOutcome C) {
 
 std::unique_ptr<ClangTidyOptionsProvider>
 makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
-                    IntrusiveRefCntPtr<vfs::FileSystem> FS) {
+                    const IntrusiveRefCntPtr<vfs::FileSystem> &FS) {
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,taskleak-*";
   ClangTidyOptions Overrides;
@@ -77,9 +77,10 @@ makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
 }
 
 UnitResult analyseUnit(const Job &J) {
-  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  auto FS =
+      makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
   ClangTidyContext Context(makeOptionsProvider(J.Checks, J.ConfigFile, FS));
-  CommandsDatabase DB(J.File, J.Commands);
+  const CommandsDatabase DB(J.File, J.Commands);
   UnitResult R;
   std::string Key;
   if (!J.CacheDir.empty()) {
@@ -103,7 +104,8 @@ UnitResult analyseUnit(const Job &J) {
   return R;
 }
 
-// --- The job and result files -------------------------------------------------
+// --- The job and result files
+// -------------------------------------------------
 
 json::Value jobToJSON(const Job &J) {
   json::Array Commands;
@@ -113,12 +115,9 @@ json::Value jobToJSON(const Job &J) {
                                     {"arguments", json::Array(C.CommandLine)},
                                     {"output", C.Output},
                                     {"heuristic", C.Heuristic}});
-  return json::Object{{"file", J.File},
-                      {"commands", std::move(Commands)},
-                      {"checks", J.Checks},
-                      {"configFile", J.ConfigFile},
-                      {"fix", J.Fix},
-                      {"cacheDir", J.CacheDir},
+  return json::Object{{"file", J.File},     {"commands", std::move(Commands)},
+                      {"checks", J.Checks}, {"configFile", J.ConfigFile},
+                      {"fix", J.Fix},       {"cacheDir", J.CacheDir},
                       {"toolId", J.ToolId}};
 }
 
@@ -210,7 +209,7 @@ int workerMain(StringRef JobFile, StringRef ResultFile) {
     errs() << "taskleak: worker: malformed job file " << JobFile << "\n";
     return 2;
   }
-  UnitResult R = analyseUnit(J);
+  const UnitResult R = analyseUnit(J);
   if (!writeResult(ResultFile, J, R)) {
     errs() << "taskleak: worker: cannot write " << ResultFile << "\n";
     return 2;
@@ -245,12 +244,12 @@ std::error_code writeFileAtomically(StringRef Path, StringRef Text) {
     if (OS.has_error()) {
       std::error_code EC = OS.error();
       OS.clear_error();
-      sys::fs::remove(Temp);
+      (void)sys::fs::remove(Temp);
       return EC;
     }
   }
   if (std::error_code EC = sys::fs::rename(Temp, Path)) {
-    sys::fs::remove(Temp);
+    (void)sys::fs::remove(Temp);
     return EC;
   }
   return {};

@@ -56,7 +56,7 @@ struct UnitResult {
 /// \p ConfigFile as the ModelFile option.
 std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>
 makeOptionsProvider(llvm::StringRef Checks, llvm::StringRef ConfigFile,
-                    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS);
+                    const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &FS);
 
 /// Analyses the job's TU in this process (changes and restores the working
 /// directory).
