@@ -1,6 +1,7 @@
 //===--- SyncObjects.cpp - channels and wait groups a function owns --------===//
 #include "lib/SyncObjects.h"
 
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
@@ -243,9 +244,15 @@ private:
     return Indices.front();
   }
 
-  static bool TaskAnalysis_isLoop(const Stmt *S) {
-    return isa<WhileStmt>(S) || isa<ForStmt>(S) || isa<DoStmt>(S) ||
-           isa<CXXForRangeStmt>(S);
+  /// A loop; `do { ... } while (0)` (a macro's statement wrapper) runs once.
+  bool TaskAnalysis_isLoop(const Stmt *S) const {
+    if (const auto *D = dyn_cast<DoStmt>(S)) {
+      bool Result = true;
+      const Expr *C = D->getCond();
+      return !(C && !C->isValueDependent() &&
+               C->EvaluateAsBooleanCondition(Result, Ctx) && !Result);
+    }
+    return isa<WhileStmt>(S) || isa<ForStmt>(S) || isa<CXXForRangeStmt>(S);
   }
 
   void walk(const Stmt *S, Frame F) {
@@ -357,7 +364,18 @@ std::optional<SyncObject> analyzeSyncObject(const VarDecl *Var,
   SyncObject Out;
   Out.Var = Var;
   Out.Owner = Owner;
-  Collector(Var, Lib, Ctx, Out, CopiesShareState).run(Owner, Owner->getBody());
+  // Only the variable's own scope can use it: spawns in loops around that
+  // scope start tasks for other instances of the variable.
+  const Stmt *Scope = Owner->getBody();
+  DynTypedNodeList Parents = Ctx.getParents(*Var);
+  if (Parents.size() == 1)
+    if (const auto *DS = Parents[0].get<DeclStmt>()) {
+      DynTypedNodeList Up = Ctx.getParents(*DS);
+      if (Up.size() == 1)
+        if (const auto *Block = Up[0].get<CompoundStmt>())
+          Scope = Block;
+    }
+  Collector(Var, Lib, Ctx, Out, CopiesShareState).run(Owner, Scope);
   return Out;
 }
 
@@ -413,6 +431,8 @@ findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
     State S = Work.pop_back_val();
     if (S.Block == &G->getExit())
       return ExitPath{S.Exit};
+    if (S.Block->hasNoReturnElement())
+      continue; // abort(), a fatal check: the process ends, nothing waits
     bool Satisfied = false;
     for (unsigned I = S.Index; I < S.Block->size(); ++I) {
       std::optional<CFGStmt> CS = (*S.Block)[I].getAs<CFGStmt>();

@@ -10,6 +10,7 @@
 #include <barrier>
 #include <functional>
 #include <future>
+#include <cstdlib>
 #include <latch>
 #include <stdexcept>
 #include <thread>
@@ -500,4 +501,29 @@ void barrier_two_phases() {
     work(4);
     sync.arrive_and_wait();
   });
+}
+
+// OK: a fresh latch each round; the loop around its scope does not multiply
+// the tasks that count it down.
+void latch_per_round() {
+  for (int round = 0; round < 100; ++round) {
+    std::latch done(2);
+    std::thread a([&done] { done.count_down(); });
+    std::thread b([&done] { done.count_down(); });
+    done.wait();
+    a.join();
+    b.join();
+  }
+}
+
+// OK: the only path that skips the count-down ends the process.
+void fatal_path_skips(bool bad) {
+  std::latch l(1);
+  std::thread t([&l, bad] {
+    if (bad)
+      std::abort();
+    l.count_down();
+  });
+  l.wait();
+  t.join();
 }

@@ -89,11 +89,21 @@ TEST(Paths, CountsCredits) {
   EXPECT_TRUE(pathIn(*AST, 2));
 }
 
-TEST(Paths, ConstantLoopRunsOnceOnlyWhenAsked) {
+TEST(Paths, ConstantLoopWithCreditRunsItsFirstRound) {
+  // The CFG alone has an edge around the loop; a constant non-zero trip
+  // count means the first round runs.
   auto AST = parse("void credit();\n"
                    "void f() { for (int i = 0; i < 3; ++i) credit(); }\n");
-  EXPECT_TRUE(pathIn(*AST, 1));                          // the CFG alone
-  EXPECT_FALSE(pathIn(*AST, 1, /*LoopsRunOnce=*/true));  // first round runs
+  EXPECT_FALSE(pathIn(*AST, 1));
+  auto Unknown = parse("void credit(); int n;\n"
+                       "void f() { for (int i = 0; i < n; ++i) credit(); }\n");
+  EXPECT_TRUE(pathIn(*Unknown, 1));
+}
+
+TEST(Paths, NoReturnPathsDoNotLeave) {
+  auto AST = parse("void credit(); bool c(); [[noreturn]] void die();\n"
+                   "void f() { if (c()) die(); credit(); }\n");
+  EXPECT_FALSE(pathIn(*AST, 1));
 }
 
 } // namespace

@@ -85,7 +85,11 @@ protected:
     do {
       PP.Lex(Tok);
       H.update(StringRef(tok::getTokenName(Tok.getKind())));
-      if (!Tok.isAnnotation() && Tok.isNot(tok::eof)) {
+      // Tokens made in scratch space (__TIME__, __DATE__, stringizing,
+      // pasting) are left out: they follow from the files, which are hashed,
+      // or would make every run a miss.
+      if (!Tok.isAnnotation() && Tok.isNot(tok::eof) &&
+          !SM.isWrittenInScratchSpace(SM.getSpellingLoc(Tok.getLocation()))) {
         bool Invalid = false;
         const StringRef Spelling = PP.getSpelling(Tok, Buffer, &Invalid);
         feed(H, Invalid ? StringRef("<invalid>") : Spelling);

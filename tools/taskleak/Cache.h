@@ -12,7 +12,8 @@
 //  * a preprocessing-only pass over the TU: the path and the full contents of
 //    every file it enters (comments and NOLINTs included, so cached offsets
 //    stay exact) and the preprocessed token stream (so __has_include and
-//    macros count).
+//    macros count), without the tokens made in scratch space (__TIME__,
+//    __DATE__, # and ##: they follow from the files or change every run).
 //
 // A hit costs a preprocessing pass and no AST. Entries are written
 // atomically (a temporary file and a rename); concurrent runs may share a

@@ -73,9 +73,11 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
       Results[I] = analyseUnit(Jobs[I]);
     return Results;
   }
+  // job-N.json and result-N.json; log-N.txt has what the worker printed.
   auto TempFile = [&](size_t I, StringRef Kind) {
     SmallString<128> P(TempDir);
-    sys::path::append(P, Kind + "-" + Twine(I) + ".json");
+    sys::path::append(P, Kind + "-" + Twine(I) +
+                             (Kind == "log" ? ".txt" : ".json"));
     return std::string(P.str());
   };
 

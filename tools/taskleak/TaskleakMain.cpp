@@ -226,11 +226,6 @@ int main(int argc, const char **argv) {
            << "' is not K/N with 1 <= K <= N\n";
     return Failure;
   }
-  if (!Baseline.empty() && !WriteBaseline.empty() &&
-      Baseline == WriteBaseline) {
-    errs() << "taskleak: --baseline and --write-baseline name the same file\n";
-    return Failure;
-  }
   // The analysis runs in each compile command's directory: a relative model
   // file must be resolved against the directory taskleak was started in.
   if (!ConfigFile.empty()) {
