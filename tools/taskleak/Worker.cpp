@@ -77,6 +77,16 @@ makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
 }
 
 UnitResult analyseUnit(const Job &J) {
+  // ClangTool aborts the process when it cannot enter a command's directory;
+  // a stale compilation database is a usage error for this file only.
+  for (const tooling::CompileCommand &C : J.Commands)
+    if (!sys::fs::is_directory(C.Directory)) {
+      UnitResult R;
+      R.Failed = true;
+      R.FailureReason = "the directory of its compile command, '" +
+                        C.Directory + "', does not exist";
+      return R;
+    }
   auto FS =
       makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
   ClangTidyContext Context(makeOptionsProvider(J.Checks, J.ConfigFile, FS));
@@ -171,6 +181,8 @@ bool writeResult(StringRef Path, const Job &J, const UnitResult &R) {
   json::Object O{{"file", J.File},
                  {"cache", outcomeName(R.Cache)},
                  {"diagnostics", diagnosticsToJSON(R.Errors, Sources)}};
+  if (R.Failed)
+    O["failure"] = R.FailureReason;
   std::string Text;
   raw_string_ostream OS(Text);
   OS << formatv("{0:2}", json::Value(std::move(O))) << "\n";
@@ -190,6 +202,10 @@ bool readResult(StringRef Path, UnitResult &R, std::string &Error) {
   if (!Diags || !Cache || !diagnosticsFromJSON(*Diags, R.Errors)) {
     Error = "malformed result file " + Path.str();
     return false;
+  }
+  if (auto Failure = O->getString("failure")) {
+    R.Failed = true;
+    R.FailureReason = Failure->str();
   }
   R.Cache = *Cache == "hit"           ? CacheOutcome::Hit
             : *Cache == "miss"        ? CacheOutcome::Miss
