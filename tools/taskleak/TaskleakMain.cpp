@@ -89,6 +89,12 @@ cl::opt<std::string> ConfigFile(
     cl::desc("The YAML model file (default: the nearest .taskleak.yaml of\n"
              "each source file)."),
     cl::init(""), cl::cat(Category));
+cl::opt<std::string> HeaderFilter(
+    "header-filter",
+    cl::desc("Also report findings in the headers whose path matches this\n"
+             "regular expression (as clang-tidy's --header-filter; default:\n"
+             "the HeaderFilterRegex of .clang-tidy, else main files only)."),
+    cl::init(""), cl::cat(Category));
 cl::opt<bool> Quiet("quiet",
                     cl::desc("Do not print the summary or the progress line."),
                     cl::init(false), cl::cat(Category));
@@ -265,7 +271,7 @@ int main(int argc, const char **argv) {
   auto FS =
       makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
-      makeOptionsProvider(Checks, ConfigFile, FS);
+      makeOptionsProvider(Checks, ConfigFile, HeaderFilter, FS);
 
   std::vector<std::string> Files(SourcePaths.begin(), SourcePaths.end());
   if (Files.empty() && DB && !ListChecks) {
@@ -391,6 +397,7 @@ int main(int argc, const char **argv) {
     }
     J.Checks = Checks;
     J.ConfigFile = ConfigFile;
+    J.HeaderFilter = HeaderFilter;
     J.Fix = Fix;
     J.CacheDir = Cache;
     J.ToolId = ToolId;
@@ -494,7 +501,7 @@ int main(int argc, const char **argv) {
   if (Fix && CompileErrors)
     errs() << "taskleak: not applying fixes: " << CompileErrors
            << " compiler error(s)\n";
-  ClangTidyContext Context(makeOptionsProvider(Checks, ConfigFile, FS));
+  ClangTidyContext Context(makeOptionsProvider(Checks, ConfigFile, HeaderFilter, FS));
   if (!Work.empty())
     Context.setCurrentFile(Work.back().File);
   unsigned WarningsAsErrors = 0;

@@ -62,6 +62,7 @@ const char *outcomeName(CacheOutcome C) {
 
 std::unique_ptr<ClangTidyOptionsProvider>
 makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
+                    StringRef HeaderFilter,
                     const IntrusiveRefCntPtr<vfs::FileSystem> &FS) {
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,taskleak-*";
@@ -72,6 +73,8 @@ makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
   if (!ConfigFile.empty())
     Overrides.CheckOptions["ModelFile"] =
         ClangTidyOptions::ClangTidyValue(ConfigFile);
+  if (!HeaderFilter.empty())
+    Overrides.HeaderFilterRegex = HeaderFilter.str();
   return std::make_unique<FileOptionsProvider>(ClangTidyGlobalOptions(),
                                                Defaults, Overrides, FS);
 }
@@ -89,7 +92,7 @@ UnitResult analyseUnit(const Job &J) {
     }
   auto FS =
       makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
-  ClangTidyContext Context(makeOptionsProvider(J.Checks, J.ConfigFile, FS));
+  ClangTidyContext Context(makeOptionsProvider(J.Checks, J.ConfigFile, J.HeaderFilter, FS));
   const CommandsDatabase DB(J.File, J.Commands);
   UnitResult R;
   std::string Key;
@@ -127,6 +130,7 @@ json::Value jobToJSON(const Job &J) {
                                     {"heuristic", C.Heuristic}});
   return json::Object{{"file", J.File},     {"commands", std::move(Commands)},
                       {"checks", J.Checks}, {"configFile", J.ConfigFile},
+                      {"headerFilter", J.HeaderFilter},
                       {"fix", J.Fix},       {"cacheDir", J.CacheDir},
                       {"toolId", J.ToolId}};
 }
@@ -138,16 +142,18 @@ bool jobFromJSON(const json::Value &V, Job &J) {
   auto File = O->getString("file");
   auto Checks = O->getString("checks");
   auto ConfigFile = O->getString("configFile");
+  auto HeaderFilter = O->getString("headerFilter");
   auto Fix = O->getBoolean("fix");
   auto CacheDir = O->getString("cacheDir");
   auto ToolId = O->getString("toolId");
   const json::Array *Commands = O->getArray("commands");
-  if (!File || !Checks || !ConfigFile || !Fix || !CacheDir || !ToolId ||
+  if (!File || !Checks || !ConfigFile || !HeaderFilter || !Fix || !CacheDir || !ToolId ||
       !Commands)
     return false;
   J.File = File->str();
   J.Checks = Checks->str();
   J.ConfigFile = ConfigFile->str();
+  J.HeaderFilter = HeaderFilter->str();
   J.Fix = *Fix;
   J.CacheDir = CacheDir->str();
   J.ToolId = ToolId->str();

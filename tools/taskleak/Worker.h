@@ -29,6 +29,7 @@ struct Job {
   std::vector<clang::tooling::CompileCommand> Commands;
   std::string Checks;     ///< --checks ("" = every taskleak check)
   std::string ConfigFile; ///< --config-file, absolute, or ""
+  std::string HeaderFilter; ///< --header-filter ("" = the .clang-tidy's)
   bool Fix = false;       ///< --fix (the engine then also takes notes' fix-its)
   std::string CacheDir;   ///< "" = no result cache
   std::string ToolId;     ///< identifies this taskleak build (cache key part)
@@ -56,6 +57,7 @@ struct UnitResult {
 /// \p ConfigFile as the ModelFile option.
 std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>
 makeOptionsProvider(llvm::StringRef Checks, llvm::StringRef ConfigFile,
+                    llvm::StringRef HeaderFilter,
                     const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &FS);
 
 /// Analyses the job's TU in this process (changes and restores the working
