@@ -1,7 +1,11 @@
 //===--- TaskleakModule.cpp - registers the taskleak checks ----------------===//
+#include "checks/BlockingWaitIgnoresStopTokenCheck.h"
+#include "checks/DetachedThreadCheck.h"
+#include "checks/LoopVariableCapturedByReferenceCheck.h"
 #include "checks/LoopWithoutCancellationCheck.h"
 #include "checks/SpawnWithoutStopTokenCheck.h"
 #include "checks/UnconsumedChannelSendCheck.h"
+#include "checks/UnjoinedThreadCheck.h"
 #include "checks/WaitGroupMismatchCheck.h"
 
 #include "clang-tidy/ClangTidyModule.h"
@@ -12,6 +16,10 @@ namespace taskleak {
 class TaskleakModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &F) override {
+    F.registerCheck<BlockingWaitIgnoresStopTokenCheck>(
+        "taskleak-blocking-wait-ignores-stop-token");
+    F.registerCheck<LoopVariableCapturedByReferenceCheck>(
+        "taskleak-loop-variable-captured-by-reference");
     F.registerCheck<LoopWithoutCancellationCheck>(
         "taskleak-loop-without-cancellation");
     F.registerCheck<SpawnWithoutStopTokenCheck>(
@@ -19,6 +27,8 @@ public:
     F.registerCheck<UnconsumedChannelSendCheck>(
         "taskleak-unconsumed-channel-send");
     F.registerCheck<WaitGroupMismatchCheck>("taskleak-waitgroup-mismatch");
+    F.registerCheck<UnjoinedThreadCheck>("taskleak-unjoined-thread");
+    F.registerCheck<DetachedThreadCheck>("taskleak-detached-thread");
   }
 };
 

@@ -21,20 +21,14 @@ namespace {
 
 enum class ChanOp { Other, Send, Receive, TryReceive, Close };
 
-/// try_* and timed operations return instead of blocking forever.
-bool mayGiveUp(StringRef Method) {
-  return Method.starts_with("try_") || Method.contains("wait_for") ||
-         Method.contains("wait_until");
-}
-
 ChanOp classify(const ChannelModel &M, StringRef Method) {
   if (llvm::is_contained(M.Send, Method))
-    return mayGiveUp(Method) ? ChanOp::Other : ChanOp::Send;
+    return Library::isTrySend(Method) ? ChanOp::Other : ChanOp::Send;
   if (llvm::is_contained(M.Close, Method))
     return ChanOp::Close;
   if (llvm::is_contained(M.Receive, Method)) {
     // try_pop, pop_wait_for, try_receive: may return without a value.
-    if (mayGiveUp(Method))
+    if (Library::isTryReceive(M, Method))
       return ChanOp::TryReceive;
     return ChanOp::Receive;
   }
@@ -84,7 +78,19 @@ void UnconsumedChannelSendCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   int64_t Capacity = 0;
   const Expr *CapArg = M->CapacityArg ? capacityArg(CE, *M->CapacityArg) : nullptr;
-  if (CapArg) {
+  if (!CapArg && M->Inferred && M->CapacityArg) {
+    // A user class: an omitted capacity is its default argument, if any.
+    const CXXConstructorDecl *Ctor = CE->getConstructor();
+    if (*M->CapacityArg >= CE->getNumArgs() || !Ctor ||
+        *M->CapacityArg >= Ctor->getNumParams() ||
+        !Ctor->getParamDecl(*M->CapacityArg)->hasDefaultArg())
+      return;
+    std::optional<int64_t> C = integerConstant(
+        Ctor->getParamDecl(*M->CapacityArg)->getDefaultArg(), Ctx);
+    if (!C)
+      return;
+    Capacity = *C;
+  } else if (CapArg) {
     std::optional<int64_t> C = integerConstant(CapArg, Ctx);
     if (!C)
       return; // a run-time capacity: no guess
@@ -187,13 +193,46 @@ void UnconsumedChannelSendCheck::check(const MatchFinder::MatchResult &Result) {
       }
     return 0;
   };
+  // The branch on which a try-receive of the owner succeeded has received:
+  // `if (ch.try_recv(v))`, `auto v = ch.recv_for(d); if (!v) return;`.
+  auto IsTryReceive = [&](const Expr *E) {
+    for (const SyncOp &Op : Obj->Ops)
+      if (Op.Call == E && Op.Task == SyncOp::InOwner)
+        return classify(*M, Op.Method) == ChanOp::TryReceive;
+    return false;
+  };
+  auto Received = [&](const Expr *Cond, bool Taken) {
+    const Expr *E = Cond->IgnoreParenImpCasts();
+    while (const auto *U = dyn_cast<UnaryOperator>(E)) {
+      if (U->getOpcode() != UO_LNot)
+        return false;
+      Taken = !Taken;
+      E = U->getSubExpr()->IgnoreParenImpCasts();
+    }
+    if (!Taken)
+      return false;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      if (IsTryReceive(MC))
+        return true;
+      const CXXMethodDecl *MD = MC->getMethodDecl();
+      if (!MD || !(isa<CXXConversionDecl>(MD) ||
+                   (MD->getIdentifier() && MD->getName() == "has_value")))
+        return false;
+      E = MC->getImplicitObjectArgument()->IgnoreParenImpCasts();
+    }
+    const auto *DR = dyn_cast<DeclRefExpr>(E);
+    const auto *V = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
+    return V && V->getInit() && IsTryReceive(V->getInit()->IgnoreImplicit());
+  };
+  PathSearchOptions Search;
+  Search.SettlesBranch = Received;
   std::optional<ExitPath> Path;
   llvm::SmallPtrSet<const Expr *, 4> Tried;
   for (const SyncOp *Op : TaskSends) {
     const Expr *Spawn = Obj->Tasks[Op->Task].Site.Call;
     if (!Tried.insert(Spawn).second)
       continue;
-    Path = findPathWithoutCredit(Obj->Owner, Spawn, Needed, Credit, Ctx);
+    Path = findPathWithoutCredit(Obj->Owner, Spawn, Needed, Credit, Ctx, Search);
     if (Path)
       break;
   }

@@ -1,5 +1,6 @@
 //===--- Library.cpp - questions about library entities --------------------===//
 #include "lib/Library.h"
+#include "lib/InferredModels.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -63,6 +64,8 @@ Library::Library(const ModelSet &M) : Models(M) {
     Channels[lastComponent(C.Type)].push_back(&C);
   for (const WaitGroupModel &W : Models.WaitGroups)
     WaitGroups[lastComponent(W.Type)].push_back(&W);
+  for (const BlockingWaitModel &B : Models.BlockingWaits)
+    BlockingWaits[lastComponent(B.Type)].push_back(&B);
 }
 
 bool Library::anyNameMatches(
@@ -230,11 +233,107 @@ static const M *modelOfType(const llvm::StringMap<std::vector<const M *>> &Index
 }
 
 const ChannelModel *Library::channelModel(QualType T) const {
-  return modelOfType(Channels, T);
+  if (const ChannelModel *M = modelOfType(Channels, T))
+    return M;
+  const CXXRecordDecl *RD = accessedRecord(T);
+  if (!RD)
+    return nullptr;
+  auto [It, New] = InferredChannels.try_emplace(RD);
+  if (New)
+    if (std::optional<ChannelModel> M = inferChannelModel(RD))
+      It->second = std::make_unique<ChannelModel>(std::move(*M));
+  return It->second.get();
+}
+
+bool Library::isTrySend(StringRef Method) {
+  return namesGiveUpOperation(Method);
+}
+
+bool Library::isTryReceive(const ChannelModel &M, StringRef Method) {
+  return namesGiveUpOperation(Method) || llvm::is_contained(M.TryReceive, Method);
 }
 
 const WaitGroupModel *Library::waitGroupModel(QualType T) const {
   return modelOfType(WaitGroups, T);
+}
+
+/// The model of the record \p RD in \p Index, by qualified name.
+template <typename M>
+static const M *modelOfRecord(
+    const llvm::StringMap<std::vector<const M *>> &Index,
+    const CXXRecordDecl *RD) {
+  if (!RD || !RD->getIdentifier())
+    return nullptr;
+  auto It = Index.find(RD->getName());
+  if (It == Index.end())
+    return nullptr;
+  for (const M *Model : It->second)
+    if (matchesQualifiedName(RD, Model->Type))
+      return Model;
+  return nullptr;
+}
+
+static bool contains(const std::vector<std::string> &Names, StringRef Name) {
+  for (const std::string &N : Names)
+    if (Name == N)
+      return true;
+  return false;
+}
+
+/// The record a member call is made on (through pointers, references, smart
+/// pointers) and the called member's name.
+static const CXXRecordDecl *calledOn(const CXXMemberCallExpr *Call,
+                                     StringRef &Member) {
+  const CXXMethodDecl *MD = Call ? Call->getMethodDecl() : nullptr;
+  const Expr *Obj = Call ? Call->getImplicitObjectArgument() : nullptr;
+  if (!MD || !MD->getIdentifier() || !Obj)
+    return nullptr;
+  Member = MD->getName();
+  // The class the call is made on, not the base that declares the member
+  // (std::shared_future::wait is std::__basic_future's).
+  return accessedRecord(Obj->IgnoreParenImpCasts()->getType());
+}
+
+std::string Library::blockingWait(const CXXMemberCallExpr *Call) const {
+  StringRef Member;
+  const CXXRecordDecl *RD = calledOn(Call, Member);
+  if (!RD)
+    return {};
+  auto Named = [&](const std::string &Type) {
+    return Type + "::" + Member.str();
+  };
+  if (const auto *B = modelOfRecord(BlockingWaits, RD))
+    if (contains(B->Wait, Member))
+      return Named(B->Type);
+  // Channels, configured or inferred: try_ and timed receives return without
+  // a value; async_ ones do not block the thread.
+  if (const auto *C = channelModel(
+          Call->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType()))
+    if (contains(C->Receive, Member) && !isTryReceive(*C, Member) &&
+        !Member.starts_with("async_"))
+      return Named(C->Type);
+  if (const auto *W = modelOfRecord(WaitGroups, RD))
+    if (contains(W->Wait, Member))
+      return Named(W->Type);
+  return {};
+}
+
+bool Library::wakesWaiters(const CXXMemberCallExpr *Call) const {
+  StringRef Member;
+  const CXXRecordDecl *RD = calledOn(Call, Member);
+  if (!RD)
+    return false;
+  if (const auto *B = modelOfRecord(BlockingWaits, RD))
+    if (contains(B->Wake, Member))
+      return true;
+  if (const auto *C = channelModel(
+          Call->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType()))
+    if (contains(C->Close, Member))
+      return true;
+  if (const auto *W = modelOfRecord(WaitGroups, RD))
+    if (contains(W->Done, Member))
+      return true;
+  return false;
 }
 
 } // namespace taskleak

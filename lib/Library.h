@@ -12,7 +12,11 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <memory>
 
 namespace taskleak {
 
@@ -66,9 +70,28 @@ public:
   CompletionTokenKind classifyCompletionToken(const clang::Expr *Token) const;
 
   /// The channel / wait-group model of a type (through references and
-  /// pointers), if it is one.
+  /// pointers), if it is one. A class without a configured model may still
+  /// be a channel: a bounded blocking queue defined in the translation unit
+  /// (lib/InferredModels.h).
   const ChannelModel *channelModel(clang::QualType T) const;
+  /// Whether a receive on a channel of model \p M may return without a value
+  /// (try_pop, recv_for, a receive that does not wait).
+  static bool isTryReceive(const ChannelModel &M, llvm::StringRef Method);
+  /// Whether a send may return instead of blocking (try_send, push_wait_for).
+  static bool isTrySend(llvm::StringRef Method);
   const WaitGroupModel *waitGroupModel(clang::QualType T) const;
+
+  /// A member call that blocks until another party wakes it, without a
+  /// deadline: a modelled blocking wait (condition variable, semaphore,
+  /// future, thread join, YAML `blocking-waits:`), a channel receive other
+  /// than a try_/async_/timed one, or a wait of a wait group or latch.
+  /// Returns its name for diagnostics ("std::condition_variable::wait"), or
+  /// an empty string. Whether the call is passed a stop token is not asked.
+  std::string blockingWait(const clang::CXXMemberCallExpr *Call) const;
+  /// A member call that wakes the waiters of its object: a modelled wake
+  /// (notify_all, release, a jthread's request_stop), a channel close, a
+  /// wait-group done.
+  bool wakesWaiters(const clang::CXXMemberCallExpr *Call) const;
 
 private:
   bool anyNameMatches(const llvm::StringMap<std::vector<std::string>> &Index,
@@ -81,6 +104,12 @@ private:
   llvm::StringMap<std::vector<std::string>> StopTokens, CancellationPoints;
   llvm::StringMap<std::vector<const ChannelModel *>> Channels;
   llvm::StringMap<std::vector<const WaitGroupModel *>> WaitGroups;
+  llvm::StringMap<std::vector<const BlockingWaitModel *>> BlockingWaits;
+  // Inferred channel models by class (null: not a channel). A Library lives
+  // for one translation unit.
+  mutable llvm::DenseMap<const clang::CXXRecordDecl *,
+                         std::unique_ptr<ChannelModel>>
+      InferredChannels;
 };
 
 } // namespace taskleak

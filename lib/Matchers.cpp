@@ -1,5 +1,7 @@
 //===--- Matchers.cpp - AST matchers built from the models -----------------===//
 #include "lib/Matchers.h"
+#include "lib/InferredModels.h"
+#include "lib/ThreadLifetime.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -29,11 +31,19 @@ DeclarationMatcher syncObjectCandidate(const Library &Lib, bool Channels) {
   else
     for (const WaitGroupModel &W : Lib.models().WaitGroups)
       Names.push_back(W.Type);
+  auto Modelled = namedDecl(
+      hasAnyName(std::vector<StringRef>(Names.begin(), Names.end())));
+  // Channels may also be user classes that look like bounded blocking queues
+  // (Library::channelModel decides).
+  auto Candidate =
+      Channels ? namedDecl(anyOf(Modelled,
+                                 cxxRecordDecl(hasMethod(cxxMethodDecl(
+                                     hasAnyName(inferredSendNames()))))))
+               : Modelled;
   return varDecl(hasLocalStorage(), unless(parmVarDecl()),
                  unless(isExpansionInSystemHeader()),
-                 hasType(hasUnqualifiedDesugaredType(recordType(hasDeclaration(
-                     namedDecl(hasAnyName(std::vector<StringRef>(
-                         Names.begin(), Names.end()))))))))
+                 hasType(hasUnqualifiedDesugaredType(
+                     recordType(hasDeclaration(Candidate)))))
       .bind("var");
 }
 
@@ -41,6 +51,33 @@ DeclarationMatcher taskFunctionCandidate() {
   return functionDecl(isDefinition(), unless(isExpansionInSystemHeader()),
                       unless(isImplicit()))
       .bind("func");
+}
+
+static std::vector<StringRef> threadClassNames() {
+  std::vector<StringRef> Names;
+  for (const ThreadClass &C : threadClasses())
+    Names.push_back(C.Name);
+  return Names;
+}
+
+DeclarationMatcher threadObjectCandidate() {
+  auto ThreadType = hasType(hasUnqualifiedDesugaredType(recordType(
+      hasDeclaration(namedDecl(hasAnyName(threadClassNames()))))));
+  return decl(anyOf(varDecl(hasLocalStorage(), unless(parmVarDecl()),
+                            ThreadType),
+                    fieldDecl(ThreadType)),
+              unless(isExpansionInSystemHeader()),
+              unless(isInstantiated()))
+      .bind("thread");
+}
+
+StatementMatcher detachCandidate() {
+  return cxxMemberCallExpr(
+             callee(cxxMethodDecl(hasName("detach"),
+                                  ofClass(hasAnyName(threadClassNames())))),
+             unless(isExpansionInSystemHeader()),
+             unless(isInTemplateInstantiation()))
+      .bind("detach");
 }
 
 } // namespace taskleak

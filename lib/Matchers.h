@@ -21,6 +21,14 @@ clang::ast_matchers::DeclarationMatcher syncObjectCandidate(const Library &Lib,
 /// their own: coroutines and functions taking a stop token, bound to "func".
 clang::ast_matchers::DeclarationMatcher taskFunctionCandidate();
 
+/// Local variables (not parameters) and data members of a thread class
+/// (lib/ThreadLifetime.h) outside system headers, bound to "thread".
+clang::ast_matchers::DeclarationMatcher threadObjectCandidate();
+
+/// `detach()` calls on an object of a thread class outside system headers,
+/// bound to "detach".
+clang::ast_matchers::StatementMatcher detachCandidate();
+
 } // namespace taskleak
 
 #endif

@@ -113,7 +113,7 @@ void parseTop(const YAML::Node &Root, ModelSet &Out) {
   forEachKey(
       Root, "the model file",
       {"spawn", "channels", "wait-groups", "cancellation-points",
-       "stop-tokens"},
+       "stop-tokens", "blocking-waits"},
       [&](const std::string &Key, const YAML::Node &V) {
         if (Key == "spawn") {
           entries(V, Key, Out.Spawns, [](const YAML::Node &E) {
@@ -163,6 +163,25 @@ void parseTop(const YAML::Node &Root, ModelSet &Out) {
                            M.Wait = strings(V, "'wait'");
                        });
             requireKey(E, "type", "a wait-group entry");
+            return M;
+          });
+        } else if (Key == "blocking-waits") {
+          entries(V, Key, Out.BlockingWaits, [](const YAML::Node &E) {
+            BlockingWaitModel M;
+            forEachKey(E, "a blocking-wait entry", {"type", "wait", "wake"},
+                       [&](const std::string &K, const YAML::Node &V) {
+                         if (K == "type")
+                           M.Type = str(V, "'type'");
+                         else if (K == "wait") {
+                           M.Wait = strings(V, "'wait'");
+                           if (M.Wait.empty())
+                             fail(V, "'wait' must name at least one member "
+                                     "function");
+                         } else
+                           M.Wake = strings(V, "'wake'");
+                       });
+            requireKey(E, "type", "a blocking-wait entry");
+            requireKey(E, "wait", "a blocking-wait entry");
             return M;
           });
         } else if (Key == "cancellation-points") {

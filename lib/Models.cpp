@@ -22,6 +22,8 @@ void ModelSet::append(const ModelSet &O) {
   Spawns.insert(Spawns.end(), O.Spawns.begin(), O.Spawns.end());
   Channels.insert(Channels.end(), O.Channels.begin(), O.Channels.end());
   WaitGroups.insert(WaitGroups.end(), O.WaitGroups.begin(), O.WaitGroups.end());
+  BlockingWaits.insert(BlockingWaits.end(), O.BlockingWaits.begin(),
+                       O.BlockingWaits.end());
   CancellationPoints.insert(CancellationPoints.end(),
                             O.CancellationPoints.begin(),
                             O.CancellationPoints.end());
@@ -87,8 +89,13 @@ static ModelSet makeBuiltins() {
   auto Chan = [&](const char *Type, std::vector<std::string> Send,
                   std::vector<std::string> Recv, std::vector<std::string> Close,
                   std::optional<unsigned> Cap) {
-    M.Channels.push_back({Type, std::move(Send), std::move(Recv),
-                          std::move(Close), Cap});
+    ChannelModel C;
+    C.Type = Type;
+    C.Send = std::move(Send);
+    C.Receive = std::move(Recv);
+    C.Close = std::move(Close);
+    C.CapacityArg = Cap;
+    M.Channels.push_back(std::move(C));
   };
   Chan("boost::fibers::buffered_channel", {"push", "try_push", "push_wait_for",
                                            "push_wait_until"},
@@ -118,6 +125,22 @@ static ModelSet makeBuiltins() {
   Group("absl::BlockingCounter", {"DecrementCount"}, {"Wait"});
   Group("boost::latch", {"count_down", "count_down_and_wait"},
         {"wait", "count_down_and_wait"});
+
+  // Blocking waits without a deadline, and what wakes them. The latches and
+  // barriers above, and channel receives, are blocking waits through their
+  // own models. condition_variable_any::wait(lock, token, pred) is passed a
+  // stop token, which makes any call stop-aware (Library::isCancellationCall).
+  auto Wait = [&](const char *Type, std::vector<std::string> Waits,
+                  std::vector<std::string> Wakes) {
+    M.BlockingWaits.push_back({Type, std::move(Waits), std::move(Wakes)});
+  };
+  Wait("std::condition_variable", {"wait"}, {"notify_one", "notify_all"});
+  Wait("std::condition_variable_any", {"wait"}, {"notify_one", "notify_all"});
+  Wait("std::counting_semaphore", {"acquire"}, {"release"}); // binary_semaphore too
+  Wait("std::future", {"get", "wait"}, {});
+  Wait("std::shared_future", {"get", "wait"}, {});
+  Wait("std::thread", {"join"}, {});
+  Wait("std::jthread", {"join"}, {"request_stop"});
   return M;
 }
 

@@ -2,7 +2,7 @@
 //
 // What the analyses know about concurrency libraries: which calls start a task,
 // which types carry a stop request, which calls are cancellation points, which
-// types are channels and wait groups. Built-in knowledge of std, POSIX threads,
+// types are channels and wait groups, which calls block until woken. Built-in knowledge of std, POSIX threads,
 // Boost.Thread/Asio/Fiber, Abseil and Qt, plus user models from YAML.
 //
 //===----------------------------------------------------------------------===//
@@ -41,6 +41,12 @@ struct ChannelModel {
   /// Values the buffer holds, relative to the capacity argument: Boost.Fiber's
   /// buffered_channel(n) holds n - 1.
   int CapacityAdjust = 0;
+  /// Receives that may return without a value although their names do not
+  /// say so (see namesGiveUpOperation): set for inferred models.
+  std::vector<std::string> TryReceive;
+  /// Read off a user class (lib/InferredModels.h), not configured: a missing
+  /// capacity argument means its default, not an unbuffered channel.
+  bool Inferred = false;
 };
 
 struct WaitGroupModel {
@@ -54,11 +60,25 @@ struct WaitGroupModel {
   bool Phased = false;
 };
 
+/// A type whose member functions block until another party wakes them (a
+/// condition variable, a semaphore, a future, a thread handle). Only waits
+/// without a deadline are listed: a timed wait ends by itself. Channel
+/// receives and wait-group waits are blocking waits too; they come from the
+/// channel and wait-group models (Library::blockingWait).
+struct BlockingWaitModel {
+  std::string Type;               ///< qualified class (template) name
+  std::vector<std::string> Wait;  ///< members that block without a deadline
+  /// Members that wake a blocked waiter (notify_all, release, close; for a
+  /// std::jthread request_stop, which makes its task end).
+  std::vector<std::string> Wake;
+};
+
 /// A complete set of models: the built-ins merged with at most one user file.
 struct ModelSet {
   std::vector<SpawnModel> Spawns;
   std::vector<ChannelModel> Channels;
   std::vector<WaitGroupModel> WaitGroups;
+  std::vector<BlockingWaitModel> BlockingWaits;
   std::vector<std::string> CancellationPoints; ///< qualified function names
   std::vector<std::string> StopTokenTypes;     ///< qualified class names
   std::string SourceFile;                      ///< the user file, if any

@@ -174,3 +174,86 @@ TEST(ModelFiles, MissingExplicitFile) {
 }
 
 } // namespace
+
+// --- blocking-waits: ---------------------------------------------------------
+
+TEST(ModelYAML, BlockingWaits) {
+  ModelSet M;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML("blocking-waits:\n"
+                             "  - type: \"rt::Mailbox\"\n"
+                             "    wait: [take, await_reply]\n"
+                             "    wake: close\n"
+                             "  - type: \"rt::Gate\"\n"
+                             "    wait: [pass]\n",
+                             "m.yaml", M, E))
+      << E.str();
+  ASSERT_EQ(M.BlockingWaits.size(), 2u);
+  EXPECT_EQ(M.BlockingWaits[0].Type, "rt::Mailbox");
+  EXPECT_EQ(M.BlockingWaits[0].Wait,
+            (std::vector<std::string>{"take", "await_reply"}));
+  EXPECT_EQ(M.BlockingWaits[0].Wake, std::vector<std::string>{"close"});
+  EXPECT_TRUE(M.BlockingWaits[1].Wake.empty());
+  // Appended to the built-ins, which they never replace.
+  ModelSet All = ModelSet::builtins();
+  size_t Builtin = All.BlockingWaits.size();
+  All.append(M);
+  EXPECT_EQ(All.BlockingWaits.size(), Builtin + 2);
+}
+
+TEST(ModelYAML, BuiltinBlockingWaits) {
+  const ModelSet &B = ModelSet::builtins();
+  auto Find = [&](const std::string &T) -> const BlockingWaitModel * {
+    for (const BlockingWaitModel &W : B.BlockingWaits)
+      if (W.Type == T)
+        return &W;
+    return nullptr;
+  };
+  for (const char *T : {"std::condition_variable", "std::condition_variable_any",
+                        "std::counting_semaphore", "std::future",
+                        "std::shared_future", "std::thread", "std::jthread"})
+    EXPECT_NE(Find(T), nullptr) << T;
+  // Only waits without a deadline: wait_for/wait_until end by themselves.
+  for (const BlockingWaitModel &W : B.BlockingWaits)
+    for (const std::string &N : W.Wait)
+      EXPECT_EQ(N.find("_for"), std::string::npos) << W.Type << "::" << N;
+  EXPECT_EQ(Find("std::jthread")->Wake, std::vector<std::string>{"request_stop"});
+}
+
+TEST(ModelYAML, BlockingWaitErrorsNameLineAndColumn) {
+  ModelSet M;
+  ModelError E;
+  // An unknown key in an entry.
+  EXPECT_FALSE(parseModelYAML("blocking-waits:\n"
+                              "  - type: \"rt::Mailbox\"\n"
+                              "    wait: [take]\n"
+                              "    wakes: [close]\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.str(), "m.yaml:4:5: error: unknown key 'wakes' in a "
+                     "blocking-wait entry (expected type, wait, wake)");
+  // 'wait' is required, and must name something.
+  EXPECT_FALSE(parseModelYAML("blocking-waits:\n"
+                              "  - type: \"rt::Mailbox\"\n"
+                              "    wake: [close]\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.str(),
+            "m.yaml:2:5: error: a blocking-wait entry needs a 'wait' key");
+  EXPECT_FALSE(parseModelYAML("blocking-waits:\n"
+                              "  - type: \"rt::Mailbox\"\n"
+                              "    wait: []\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.str(), "m.yaml:3:11: error: 'wait' must name at least one "
+                     "member function");
+  // Wrong types.
+  EXPECT_FALSE(parseModelYAML("blocking-waits:\n"
+                              "  - type: [a, b]\n"
+                              "    wait: [take]\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.Line, 2u);
+  EXPECT_EQ(E.Column, 11u);
+  EXPECT_NE(E.Message.find("'type' must be a non-empty string"),
+            std::string::npos);
+  EXPECT_FALSE(parseModelYAML("blocking-waits: {type: x}\n", "m.yaml", M, E));
+  EXPECT_EQ(E.str(), "m.yaml:1:17: error: 'blocking-waits' must be a list, "
+                     "not a mapping");
+}

@@ -49,6 +49,15 @@ private:
   int count_ = 0;
 };
 
+// A one-slot mailbox: take() blocks until a value is put or the box is
+// closed. Modelled under blocking-waits: in golike-waits.taskleak.yaml.
+template <typename T> class Mailbox {
+public:
+  void put(T value) { (void)value; }
+  T take() { return T(); }
+  void close() {}
+};
+
 // Runs f(args...) on a new lightweight task. The callable is argument 0.
 template <typename F, typename... Args> void go(F &&f, Args &&...args) {
   (void)f;

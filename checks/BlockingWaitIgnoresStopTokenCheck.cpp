@@ -1,0 +1,57 @@
+//===--- BlockingWaitIgnoresStopTokenCheck.cpp - taskleak ------------------===//
+#include "checks/BlockingWaitIgnoresStopTokenCheck.h"
+
+#include "lib/Matchers.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace taskleak {
+
+void BlockingWaitIgnoresStopTokenCheck::registerMatchers(MatchFinder *Finder) {
+  if (!library())
+    return;
+  Finder->addMatcher(taskFunctionCandidate(), this);
+}
+
+void BlockingWaitIgnoresStopTokenCheck::check(
+    const MatchFinder::MatchResult &Result) {
+  const Library *Lib = library();
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("func");
+  if (!Lib || !FD || FD->isDependentContext() || !FD->getBody())
+    return;
+  std::optional<StopHandle> Handle = StopAwareness::stopHandle(*Lib, FD);
+  if (!Handle)
+    return; // no stop token here: nothing a wait could observe
+  if (!Awareness)
+    Awareness = std::make_unique<StopAwareness>(analysis(*Result.Context),
+                                                *Result.Context);
+  for (const UnwakeableWait &W : Awareness->unwakeableWaits(FD)) {
+    SourceLocation Loc = W.Call->getExprLoc();
+    if (!Reported.insert(Loc).second)
+      continue; // another instantiation of the same template
+    {
+      DiagnosticBuilder D =
+          diag(Loc, "'%0' blocks and a stop request on '%1' cannot wake it, "
+                    "so the task may never end")
+          << W.Name << Handle->Var->getName();
+      if (auto Fix = Awareness->stopTokenWaitFix(W, FD, *Handle))
+        for (const FixItHint &H : *Fix)
+          D << H;
+    }
+    diag(Handle->Loc, Handle->IsCapture
+                          ? "stop requests reach the task through the "
+                            "captured '%0'"
+                          : "stop requests reach the task through '%0'",
+         DiagnosticIDs::Note)
+        << Handle->Var->getName();
+  }
+}
+
+void BlockingWaitIgnoresStopTokenCheck::onEndOfTranslationUnit() {
+  Awareness.reset();
+  Reported.clear();
+  TaskleakCheck::onEndOfTranslationUnit();
+}
+
+} // namespace taskleak

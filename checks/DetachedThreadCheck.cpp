@@ -1,0 +1,138 @@
+//===--- DetachedThreadCheck.cpp - taskleak --------------------------------===//
+#include "checks/DetachedThreadCheck.h"
+
+#include "lib/Matchers.h"
+#include "lib/ThreadLifetime.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace taskleak {
+
+void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
+  if (library())
+    Finder->addMatcher(detachCandidate(), this);
+}
+
+/// Whether \p Inner is \p Outer or inside it.
+static bool contains(const Stmt *Outer, const Stmt *Inner) {
+  if (Outer == Inner)
+    return true;
+  for (const Stmt *Child : Outer->children())
+    if (Child && contains(Child, Inner))
+      return true;
+  return false;
+}
+
+/// A loop that runs until something happens, not a counted number of
+/// times: `while`, `do ... while` (not `while (0)`), or a `for` without a
+/// condition or an increment.
+static bool isOpenEndedLoop(const Stmt *S, ASTContext &Ctx) {
+  if (isa<WhileStmt>(S))
+    return true;
+  if (const auto *D = dyn_cast<DoStmt>(S)) {
+    bool Value = true;
+    const Expr *C = D->getCond();
+    return !(C && !C->isValueDependent() &&
+             C->EvaluateAsBooleanCondition(Value, Ctx) && !Value);
+  }
+  if (const auto *F = dyn_cast<ForStmt>(S))
+    return !F->getCond() || !F->getInc();
+  return false;
+}
+
+/// The innermost open-ended loop around both the detach and the spawn, in
+/// the function that holds the detach.
+static const Stmt *spawningLoop(const Expr *Detach, const Expr *Spawn,
+                                ASTContext &Ctx) {
+  DynTypedNode Node = DynTypedNode::create(*Detach);
+  for (int Guard = 0; Guard < 256; ++Guard) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    Node = Parents[0];
+    if (Node.get<Decl>() || Node.get<LambdaExpr>())
+      return nullptr; // the function's boundary
+    const Stmt *S = Node.get<Stmt>();
+    if (S && TaskAnalysis::isLoop(S) && contains(S, Spawn))
+      return isOpenEndedLoop(S, Ctx) ? S : nullptr;
+  }
+  return nullptr;
+}
+
+void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const auto *Detach = Result.Nodes.getNodeAs<CXXMemberCallExpr>("detach");
+  const Library *Lib = library();
+  if (!Detach || !Lib)
+    return;
+  std::optional<DetachedThread> T = resolveDetach(Detach, *Lib, Ctx);
+  if (!T || !T->Spawn.Task.body())
+    return;
+  TaskAnalysis &A = analysis(Ctx);
+  if (!A.isAnalysable(T->Spawn.Task.Function))
+    return;
+  std::optional<LongRunningLoop> Long = longRunningLoop(T->Spawn.Task, A, Ctx);
+  if (!Long)
+    return;
+  bool Endless = Long->StopTest == nullptr;
+  SourceLocation At = Detach->getExprLoc();
+
+  auto Notes = [&](const Stmt *Loop) {
+    diag(T->Spawn.Call->getBeginLoc(), "thread started here",
+         DiagnosticIDs::Note);
+    if (Loop)
+      diag(Loop->getBeginLoc(), "this loop starts one more thread each round",
+           DiagnosticIDs::Note);
+  };
+  auto TaskNote = [&] {
+    diag(Long->Loop->getBeginLoc(),
+         Endless ? "the task's loop never ends"
+                 : "the task's loop ends only on a stop request",
+         DiagnosticIDs::Note);
+  };
+
+  // (a) one more long-lived thread per round of a retry/accept loop.
+  if (const Stmt *Loop = spawningLoop(Detach, T->Spawn.Call, Ctx)) {
+    diag(At, "detached thread %select{never ends|runs until it is asked to "
+             "stop}0 and is started again on every round of the enclosing "
+             "loop, so threads that nobody can join pile up")
+        << (Endless ? 0 : 1);
+    Notes(Loop);
+    TaskNote();
+    return;
+  }
+
+  // (b) a long-running task that borrows the object or the spawner's locals.
+  std::optional<BorrowedState> Borrowed =
+      borrowedState(T->Spawn);
+  if (!Borrowed)
+    return;
+  if (!Borrowed->Local)
+    diag(At, "detached thread %select{never ends|runs until it is asked to "
+             "stop}0 and uses 'this'; nothing waits for it, so it can run on "
+             "after the object is destroyed")
+        << (Endless ? 0 : 1);
+  else
+    diag(At, "detached thread %select{never ends|runs until it is asked to "
+             "stop}0 and uses local '%1' by reference; nothing waits for it, "
+             "so it can run on after '%1' is destroyed")
+        << (Endless ? 0 : 1) << Borrowed->Local->getName();
+  Notes(nullptr);
+  if (!Borrowed->Local)
+    diag(Borrowed->Loc,
+         Borrowed->Captured ? "'this' captured here" : "'this' passed here",
+         DiagnosticIDs::Note);
+  else
+    diag(Borrowed->Loc,
+         Borrowed->Captured ? "'%0' captured by reference here"
+                            : "'%0' passed by reference here",
+         DiagnosticIDs::Note)
+        << Borrowed->Local->getName();
+  TaskNote();
+}
+
+} // namespace taskleak

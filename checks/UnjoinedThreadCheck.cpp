@@ -1,0 +1,109 @@
+//===--- UnjoinedThreadCheck.cpp - taskleak --------------------------------===//
+#include "checks/UnjoinedThreadCheck.h"
+
+#include "lib/Matchers.h"
+#include "lib/ThreadLifetime.h"
+
+#include "clang/AST/StmtCXX.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/Support/Regex.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace taskleak {
+
+UnjoinedThreadCheck::UnjoinedThreadCheck(StringRef Name,
+                                         tidy::ClangTidyContext *Context)
+    : TaskleakCheck(Name, Context),
+      IgnoredExitMacros(Options.get("IgnoredExitMacros",
+                                    "^(ASSERT_|GTEST_|REQUIRE|CATCH_REQUIRE)")) {}
+
+void UnjoinedThreadCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  TaskleakCheck::storeOptions(Opts);
+  Options.store(Opts, "IgnoredExitMacros", IgnoredExitMacros);
+}
+
+/// Whether \p S is expanded from a macro (at any level of nesting) whose name
+/// matches \p Pattern.
+static bool expandedFromMacro(const Stmt *S, const llvm::Regex &Pattern,
+                              const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = S->getBeginLoc();
+  for (int Guard = 0; Guard < 32 && Loc.isMacroID(); ++Guard) {
+    StringRef Name = Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts());
+    if (Pattern.match(Name))
+      return true;
+    Loc = SM.getImmediateMacroCallerLoc(Loc);
+  }
+  return false;
+}
+
+void UnjoinedThreadCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(threadObjectCandidate(), this);
+}
+
+void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const auto *D = Result.Nodes.getNodeAs<ValueDecl>("thread");
+  if (!D)
+    return;
+  if (const auto *Var = dyn_cast<VarDecl>(D)) {
+    std::optional<ThreadObject> T = analyzeLocalThread(Var, Ctx);
+    if (!T || T->Class->Destructor != ThreadDestructor::Terminates)
+      return;
+    const llvm::Regex Macros(IgnoredExitMacros);
+    auto Ignored = [&](const Stmt *S) {
+      return !IgnoredExitMacros.empty() && expandedFromMacro(S, Macros, Ctx);
+    };
+    std::optional<JoinableExit> Exit = findJoinableExit(*T, Ctx, Ignored);
+    if (!Exit)
+      return;
+    SourceLocation At = isa<CXXConstructExpr>(Exit->Spawn->E)
+                            ? Var->getLocation()
+                            : Exit->Spawn->E->getBeginLoc();
+    diag(At, "thread '%0' may still be joinable when it goes out of scope; "
+             "its destructor then calls std::terminate")
+        << Var->getName();
+    const Stmt *S = Exit->Exit;
+    if (const auto *Block = dyn_cast<CompoundStmt>(S))
+      diag(Block->getRBracLoc(), "'%0' is still joinable at the end of its "
+                                 "scope on this path",
+           DiagnosticIDs::Note)
+          << Var->getName();
+    else if (isa<ReturnStmt>(S) || isa<CoreturnStmt>(S))
+      diag(S->getBeginLoc(),
+           "'%0' is still joinable when the function returns here",
+           DiagnosticIDs::Note)
+          << Var->getName();
+    else
+      diag(S->getBeginLoc(),
+           "'%0' is still joinable when '%1' leaves its scope here",
+           DiagnosticIDs::Note)
+          << Var->getName()
+          << (isa<BreakStmt>(S)      ? "break"
+              : isa<ContinueStmt>(S) ? "continue"
+                                     : "goto");
+    return;
+  }
+  const auto *Field = dyn_cast<FieldDecl>(D);
+  std::optional<ThreadObject> T = analyzeMemberThread(Field, Ctx);
+  if (!T || T->Class->Destructor != ThreadDestructor::Terminates ||
+      T->escapes() || T->released())
+    return;
+  for (const ThreadUse &U : T->Uses) {
+    if (U.Kind != ThreadUseKind::Spawn)
+      continue;
+    const auto *RD = cast<CXXRecordDecl>(Field->getParent());
+    diag(U.E->getBeginLoc(),
+         "thread member '%0' is started here but no member function of %1 "
+         "joins, detaches or moves it; destroying the object then calls "
+         "std::terminate")
+        << Field->getName() << RD;
+    diag(Field->getLocation(), "'%0' declared here", DiagnosticIDs::Note)
+        << Field->getName();
+    return;
+  }
+}
+
+} // namespace taskleak

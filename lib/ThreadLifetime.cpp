@@ -1,0 +1,743 @@
+//===--- ThreadLifetime.cpp - where a thread object starts and ends --------===//
+#include "lib/ThreadLifetime.h"
+
+#include "lib/SyncObjects.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+
+namespace taskleak {
+
+// What each thread class's destructor does with a thread that is still
+// joinable. boost::thread detaches unless BOOST_THREAD_VERSION >= 3 (or
+// BOOST_THREAD_PROVIDES_THREAD_DESTRUCTOR_CALLS_TERMINATE_IF_JOINABLE) is
+// defined; the default (version 2) is assumed.
+static const ThreadClass ThreadClassTable[] = {
+    {"std::thread", ThreadDestructor::Terminates},
+    {"std::jthread", ThreadDestructor::Joins},
+    {"boost::thread", ThreadDestructor::Detaches},
+};
+
+llvm::ArrayRef<ThreadClass> threadClasses() { return ThreadClassTable; }
+
+const ThreadClass *threadClass(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
+  if (!RD || !RD->getIdentifier())
+    return nullptr;
+  for (const ThreadClass &C : ThreadClassTable)
+    if (StringRef(C.Name).ends_with(RD->getName()) &&
+        matchesQualifiedName(RD, C.Name))
+      return &C;
+  return nullptr;
+}
+
+bool ThreadObject::escapes() const { return firstEscape() != nullptr; }
+
+const ThreadUse *ThreadObject::firstEscape() const {
+  for (const ThreadUse &U : Uses)
+    if (U.Kind == ThreadUseKind::Escape)
+      return &U;
+  return nullptr;
+}
+
+bool ThreadObject::released() const {
+  for (const ThreadUse &U : Uses)
+    if (U.Kind == ThreadUseKind::Join || U.Kind == ThreadUseKind::Detach ||
+        U.Kind == ThreadUseKind::MoveOut)
+      return true;
+  return false;
+}
+
+/// Strips what does not change which object or construction an expression
+/// denotes.
+static const Expr *stripObject(const Expr *E) {
+  for (int Guard = 0; E && Guard < 16; ++Guard) {
+    const Expr *Next = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(Next))
+      Next = EWC->getSubExpr();
+    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Next))
+      Next = MT->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(Next))
+      Next = BT->getSubExpr();
+    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(Next))
+      Next = FC->getSubExpr();
+    if (Next == E)
+      return E;
+    E = Next;
+  }
+  return E;
+}
+
+/// The construction of a thread with a task: a constructor of a thread class
+/// with arguments that is not a copy or move.
+static const CXXConstructExpr *startedThread(const Expr *E) {
+  const auto *CE = dyn_cast_or_null<CXXConstructExpr>(stripObject(E));
+  if (!CE || CE->getNumArgs() == 0 || !CE->getConstructor() ||
+      CE->getConstructor()->isCopyOrMoveConstructor() ||
+      isa<CXXDefaultArgExpr>(CE->getArg(0)) || !threadClass(CE->getType()))
+    return nullptr;
+  return CE;
+}
+
+static bool isStdFunction(const FunctionDecl *FD,
+                          std::initializer_list<const char *> Names) {
+  if (!FD)
+    return false;
+  for (const char *N : Names)
+    if (matchesQualifiedName(FD, N))
+      return true;
+  return false;
+}
+
+/// What the use \p Use (a DeclRefExpr or MemberExpr naming the object) does.
+static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
+  const Expr *Cur = Use;
+  for (int Guard = 0; Guard < 8; ++Guard) {
+    DynTypedNodeList Parents = Ctx.getParents(*Cur);
+    if (Parents.size() != 1)
+      return {ThreadUseKind::Escape, Use};
+    const Expr *P = Parents[0].get<Expr>();
+    if (!P) {
+      // `std::thread &r = t;` binds a reference; anything else we do not
+      // model.
+      return {ThreadUseKind::Escape, Use};
+    }
+    if (isa<ParenExpr>(P)) {
+      Cur = P;
+      continue;
+    }
+    if (const auto *ICE = dyn_cast<ImplicitCastExpr>(P)) {
+      if (ICE->getCastKind() == CK_NoOp ||
+          ICE->getCastKind() == CK_LValueToRValue) {
+        Cur = P;
+        continue;
+      }
+      return {ThreadUseKind::Escape, Use};
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(P)) {
+      if (ME->getBase()->IgnoreParenImpCasts() != Cur->IgnoreParenImpCasts())
+        return {ThreadUseKind::Escape, Use};
+      const auto *Method = dyn_cast<CXXMethodDecl>(ME->getMemberDecl());
+      auto MP = Ctx.getParents(*ME);
+      const auto *Call =
+          MP.size() == 1 ? MP[0].get<CXXMemberCallExpr>() : nullptr;
+      if (!Method || !Call || !Method->getIdentifier())
+        return {ThreadUseKind::Escape, Use};
+      StringRef Name = Method->getName();
+      if (Name == "join")
+        return {ThreadUseKind::Join, Call};
+      if (Name == "detach")
+        return {ThreadUseKind::Detach, Call};
+      if (Name == "swap")
+        return {ThreadUseKind::MoveOut, Call};
+      if (Method->isConst() || Name == "request_stop" ||
+          Name == "get_stop_source" || Name == "interrupt")
+        return {ThreadUseKind::Neutral, Call};
+      return {ThreadUseKind::Escape, Use};
+    }
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(P)) {
+      // The implicit move of `return t;` (or a move constructor reached
+      // through a cast to an rvalue).
+      if (CE->getConstructor() &&
+          CE->getConstructor()->isMoveConstructor() && CE->getNumArgs() == 1 &&
+          Cur->isXValue())
+        return {ThreadUseKind::MoveOut, CE};
+      return {ThreadUseKind::Escape, Use};
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
+      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+          Op->getArg(0)->IgnoreParenImpCasts() == Cur->IgnoreParenImpCasts()) {
+        if (const CXXConstructExpr *Started = startedThread(Op->getArg(1)))
+          return {ThreadUseKind::Spawn, Op, Started};
+        // Another thread moved in: its state is not known here.
+        return {ThreadUseKind::Neutral, Op};
+      }
+      return {ThreadUseKind::Escape, Use};
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(P)) {
+      const FunctionDecl *FD = Call->getDirectCallee();
+      if (Call->getNumArgs() == 1 &&
+          isStdFunction(FD, {"std::move", "std::forward", "boost::move"}))
+        return {ThreadUseKind::MoveOut, Call};
+      if (FD && FD->getIdentifier() && FD->getName() == "swap")
+        return {ThreadUseKind::MoveOut, Call};
+      if (FD && !isa<CXXOperatorCallExpr>(Call)) {
+        for (unsigned I = 0; I < Call->getNumArgs() && I < FD->getNumParams();
+             ++I)
+          if (Call->getArg(I)->IgnoreParenImpCasts() ==
+              Cur->IgnoreParenImpCasts()) {
+            QualType PT = FD->getParamDecl(I)->getType();
+            if (PT->isReferenceType() &&
+                PT.getNonReferenceType().isConstQualified())
+              return {ThreadUseKind::Neutral, Call};
+          }
+      }
+      return {ThreadUseKind::Escape, Use};
+    }
+    return {ThreadUseKind::Escape, Use};
+  }
+  return {ThreadUseKind::Escape, Use};
+}
+
+namespace {
+
+/// Every use of one local variable or member.
+class UseFinder : public RecursiveASTVisitor<UseFinder> {
+public:
+  UseFinder(const ValueDecl *D, ASTContext &Ctx, ThreadObject &Out)
+      : D(D), Ctx(Ctx), Out(Out) {}
+
+  bool shouldVisitLambdaBody() const { return true; }
+  bool shouldVisitImplicitCode() const { return false; }
+
+  bool TraverseLambdaExpr(LambdaExpr *L) {
+    // A lambda that captures the object by reference may do anything
+    // with it, whenever it runs: the object escapes.
+    for (const LambdaCapture &C : L->captures())
+      if (C.capturesVariable() && C.getCapturedVar() == D &&
+          C.getCaptureKind() == LCK_ByRef)
+        Out.Uses.push_back({ThreadUseKind::Escape, L});
+    for (Expr *Init : L->capture_inits())
+      if (Init)
+        TraverseStmt(Init);
+    ++InLambda;
+    TraverseStmt(L->getBody());
+    --InLambda;
+    return true;
+  }
+
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (E->getDecl() == D)
+      record(E);
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *E) {
+    if (E->getMemberDecl() == D)
+      record(E);
+    return true;
+  }
+
+private:
+  void record(const Expr *E) {
+    // Locals used inside a lambda are captured (handled above); members
+    // used inside a lambda of a member function are the same member.
+    if (InLambda && isa<VarDecl>(D))
+      return;
+    Out.Uses.push_back(classifyUse(E, Ctx));
+  }
+
+  const ValueDecl *D;
+  ASTContext &Ctx;
+  ThreadObject &Out;
+  unsigned InLambda = 0;
+};
+
+} // namespace
+
+static void sortUses(ThreadObject &T, const SourceManager &SM) {
+  llvm::sort(T.Uses, [&](const ThreadUse &A, const ThreadUse &B) {
+    return SM.isBeforeInTranslationUnit(A.E->getBeginLoc(), B.E->getBeginLoc());
+  });
+}
+
+std::optional<ThreadObject> analyzeLocalThread(const VarDecl *Var,
+                                               ASTContext &Ctx) {
+  if (!Var || !Var->isLocalVarDecl() || Var->isStaticLocal() ||
+      isa<ParmVarDecl>(Var))
+    return std::nullopt;
+  const ThreadClass *Class = threadClass(Var->getType());
+  if (!Class)
+    return std::nullopt;
+  const auto *Owner =
+      dyn_cast_or_null<FunctionDecl>(Var->getParentFunctionOrMethod());
+  if (!Owner || !Owner->getBody() || Owner->isDependentContext())
+    return std::nullopt;
+  ThreadObject T;
+  T.Decl = Var;
+  T.Class = Class;
+  T.Owner = Owner;
+  if (const CXXConstructExpr *Started = startedThread(Var->getInit()))
+    T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
+  UseFinder(Var, Ctx, T).TraverseStmt(Owner->getBody());
+  sortUses(T, Ctx.getSourceManager());
+  return T;
+}
+
+std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
+                                                ASTContext &Ctx) {
+  if (!Field)
+    return std::nullopt;
+  const ThreadClass *Class = threadClass(Field->getType());
+  const auto *RD = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Class || !RD || Field->getAccess() != AS_private ||
+      RD->isDependentContext() || isa<ClassTemplateSpecializationDecl>(RD) ||
+      RD->isLambda() || RD->hasFriends())
+    return std::nullopt;
+  ThreadObject T;
+  T.Decl = Field;
+  T.Class = Class;
+  UseFinder Finder(Field, Ctx, T);
+  if (Field->hasInClassInitializer())
+    if (const CXXConstructExpr *Started =
+            startedThread(Field->getInClassInitializer()))
+      T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
+  for (const Decl *D : RD->decls()) {
+    if (const auto *Nested = dyn_cast<CXXRecordDecl>(D)) {
+      if (!Nested->isInjectedClassName())
+        return std::nullopt; // a nested class may use the member
+      continue;
+    }
+    const FunctionDecl *FD = nullptr;
+    if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D))
+      FD = FT->getTemplatedDecl();
+    else
+      FD = dyn_cast<FunctionDecl>(D);
+    if (!FD || FD->isImplicit() || FD->isDeleted())
+      continue;
+    const FunctionDecl *Def = nullptr;
+    if (!FD->hasBody(Def) || !Def) {
+      if (FD->isDefaulted())
+        continue;
+      return std::nullopt; // a member function we cannot see
+    }
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+      for (const CXXCtorInitializer *Init : Ctor->inits()) {
+        if (!Init->isWritten() || !Init->getInit())
+          continue;
+        if (Init->getMember() == Field)
+          if (const CXXConstructExpr *Started = startedThread(Init->getInit())) {
+            T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
+            continue;
+          }
+        Finder.TraverseStmt(const_cast<Expr *>(Init->getInit()));
+      }
+    if (Def->getBody())
+      Finder.TraverseStmt(Def->getBody());
+  }
+  sortUses(T, Ctx.getSourceManager());
+  return T;
+}
+
+/// `t.joinable()` on \p Var, possibly negated: the branch \p Taken of it
+/// proves that the thread is not joinable.
+static bool provesNotJoinable(const Expr *Cond, bool Taken,
+                              const ValueDecl *Var) {
+  for (int Guard = 0; Cond && Guard < 8; ++Guard) {
+    Cond = Cond->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(Cond)) {
+      Cond = EWC->getSubExpr();
+      continue;
+    }
+    if (const auto *U = dyn_cast<UnaryOperator>(Cond);
+        U && U->getOpcode() == UO_LNot) {
+      Cond = U->getSubExpr();
+      Taken = !Taken;
+      continue;
+    }
+    break;
+  }
+  const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(Cond);
+  if (!Call || !Call->getMethodDecl() ||
+      !Call->getMethodDecl()->getIdentifier() ||
+      Call->getMethodDecl()->getName() != "joinable")
+    return false;
+  const Expr *Obj = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  const auto *DRE = dyn_cast<DeclRefExpr>(Obj);
+  return DRE && DRE->getDecl() == Var && !Taken;
+}
+
+std::optional<JoinableExit>
+findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
+                 llvm::function_ref<bool(const Stmt *)> Ignore) {
+  const auto *Var = dyn_cast_or_null<VarDecl>(T.Decl);
+  if (!Var || !T.Owner || T.escapes() ||
+      isa<CoroutineBodyStmt>(T.Owner->getBody()))
+    return std::nullopt;
+  llvm::SmallPtrSet<const Stmt *, 8> Releases;
+  for (const ThreadUse &U : T.Uses)
+    if (U.Kind == ThreadUseKind::Join || U.Kind == ThreadUseKind::Detach ||
+        U.Kind == ThreadUseKind::MoveOut)
+      Releases.insert(U.E);
+  PathSearchOptions Options;
+  Options.UntilScopeEndOf = Var;
+  auto Settles = [&](const Expr *Cond, bool Taken) {
+    return provesNotJoinable(Cond, Taken, Var);
+  };
+  Options.SettlesBranch = Settles;
+  // Falling off the end of the scope past a conditional join is not
+  // reported: the condition is often tied to the spawn (`if (async) t =
+  // std::thread(...); ... if (async) t.join();`), which the search cannot
+  // see. A jump out of the scope, or a thread never released, is.
+  bool Released = T.released();
+  auto Accepts = [&](const Stmt *Exit) {
+    if (Ignore && Ignore(Exit))
+      return false;
+    return !Released || !isa<CompoundStmt>(Exit);
+  };
+  Options.AcceptsExit = Accepts;
+  for (const ThreadUse &U : T.Uses) {
+    if (U.Kind != ThreadUseKind::Spawn)
+      continue;
+    std::optional<ExitPath> P = findPathWithoutCredit(
+        T.Owner, U.E, 1,
+        [&](const Stmt *S) { return Releases.count(S) ? 1u : 0u; }, Ctx,
+        Options);
+    if (P && P->Exit)
+      return JoinableExit{&U, P->Exit};
+  }
+  return std::nullopt;
+}
+
+/// The function (or lambda call operator) whose body holds \p S, and the
+/// chain of statements from \p S up to that body.
+static const FunctionDecl *
+enclosingFunction(const Stmt *S, ASTContext &Ctx,
+                  llvm::SmallVectorImpl<const Stmt *> *Chain = nullptr) {
+  DynTypedNode Node = DynTypedNode::create(*S);
+  for (int Guard = 0; Guard < 256; ++Guard) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    Node = Parents[0];
+    if (const auto *FD = Node.get<FunctionDecl>())
+      return FD;
+    if (const auto *L = Node.get<LambdaExpr>())
+      return L->getCallOperator();
+    if (Chain)
+      if (const auto *St = Node.get<Stmt>())
+        Chain->push_back(St);
+  }
+  return nullptr;
+}
+
+std::optional<DetachedThread>
+resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
+              ASTContext &Ctx) {
+  if (!Detach || !Detach->getImplicitObjectArgument())
+    return std::nullopt;
+  const Expr *Obj = stripObject(Detach->getImplicitObjectArgument());
+  DetachedThread Out;
+  Out.Detach = Detach;
+  Out.Class = threadClass(Obj->getType());
+  if (!Out.Class)
+    return std::nullopt;
+  const CXXConstructExpr *Started = startedThread(Obj);
+  if (!Started) {
+    // A named object: the last spawn of it before the detach, in the same
+    // function.
+    const ValueDecl *D = nullptr;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Obj))
+      D = dyn_cast<VarDecl>(DRE->getDecl());
+    else if (const auto *ME = dyn_cast<MemberExpr>(Obj);
+             ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      D = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    const FunctionDecl *Fn = enclosingFunction(Detach, Ctx);
+    if (!D || !Fn || !Fn->getBody())
+      return std::nullopt;
+    ThreadObject T;
+    T.Decl = D;
+    if (const auto *VD = dyn_cast<VarDecl>(D))
+      if (const CXXConstructExpr *Init = startedThread(VD->getInit()))
+        T.Uses.push_back({ThreadUseKind::Spawn, Init, Init});
+    UseFinder(D, Ctx, T).TraverseStmt(const_cast<Stmt *>(Fn->getBody()));
+    sortUses(T, Ctx.getSourceManager());
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const ThreadUse &U : T.Uses)
+      if (U.Kind == ThreadUseKind::Spawn &&
+          SM.isBeforeInTranslationUnit(U.E->getBeginLoc(),
+                                       Detach->getBeginLoc()))
+        Started = cast<CXXConstructExpr>(U.Started);
+    Out.Object = D;
+  }
+  if (!Started)
+    return std::nullopt;
+  std::optional<SpawnSite> Site = matchSpawn(Lib, Started, Ctx);
+  if (!Site)
+    return std::nullopt;
+  Out.Spawn = *Site;
+  return Out;
+}
+
+// ---------------------------------------------------------------------------
+// Long-running tasks
+// ---------------------------------------------------------------------------
+
+namespace {
+
+class LongRunningFinder {
+public:
+  LongRunningFinder(TaskAnalysis &A, ASTContext &Ctx, unsigned CallDepth)
+      : A(A), Ctx(Ctx), CallDepth(CallDepth) {}
+
+  std::optional<LongRunningLoop> inFunction(const FunctionDecl *FD,
+                                            unsigned Depth) {
+    if (!FD || Depth > CallDepth || !A.isAnalysable(FD) ||
+        !Visited.insert(FD->getCanonicalDecl()).second)
+      return std::nullopt;
+    return inStmt(userBody(FD), FD, Depth);
+  }
+
+private:
+  std::optional<LongRunningLoop> inStmt(const Stmt *S, const FunctionDecl *FD,
+                                        unsigned Depth) {
+    if (!S || isa<LambdaExpr>(S))
+      return std::nullopt; // a nested lambda runs when someone calls it
+    if (TaskAnalysis::isLoop(S)) {
+      if (std::optional<LongRunningLoop> L = classify(S, FD))
+        return L;
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      if (std::optional<LongRunningLoop> L =
+              inFunction(Call->getDirectCallee(), Depth + 1))
+        return L;
+    for (const Stmt *Child : S->children())
+      if (std::optional<LongRunningLoop> L = inStmt(Child, FD, Depth))
+        return L;
+    return std::nullopt;
+  }
+
+  const Expr *loopCondition(const Stmt *Loop) {
+    if (const auto *W = dyn_cast<WhileStmt>(Loop))
+      return W->getConditionVariable() ? nullptr : W->getCond();
+    if (const auto *D = dyn_cast<DoStmt>(Loop))
+      return D->getCond();
+    if (const auto *F = dyn_cast<ForStmt>(Loop))
+      return F->getConditionVariable() ? nullptr : F->getCond();
+    return nullptr;
+  }
+
+  std::optional<LongRunningLoop> classify(const Stmt *Loop,
+                                          const FunctionDecl *FD) {
+    if (isa<CXXForRangeStmt>(Loop))
+      return std::nullopt;
+    if (A.hasConstantTrueCondition(Loop)) {
+      if (!A.hasWayOut(Loop))
+        return LongRunningLoop{Loop, FD, nullptr};
+      const Expr *Guard = nullptr;
+      if (waysOutOnlyOnStop(Loop, FD, Guard) && Guard)
+        return LongRunningLoop{Loop, FD, Guard};
+      return std::nullopt;
+    }
+    const Expr *Cond = loopCondition(Loop);
+    if (!Cond || !onlyOnStop(Cond, false, FD, 0))
+      return std::nullopt;
+    const Expr *Guard = nullptr;
+    if (A.hasWayOut(Loop) && !waysOutOnlyOnStop(Loop, FD, Guard))
+      return std::nullopt;
+    return LongRunningLoop{Loop, FD, Cond};
+  }
+
+  /// Every way out of \p Loop is inside an `if` whose condition is a stop
+  /// test on the side that leaves.
+  bool waysOutOnlyOnStop(const Stmt *Loop, const FunctionDecl *FD,
+                         const Expr *&Guard) {
+    bool Ok = true;
+    for (const Stmt *Child : Loop->children())
+      visitWayOut(Child, FD, /*BreakLeaves=*/true, /*Guarded=*/false, Guard,
+                  Ok);
+    return Ok;
+  }
+
+  void visitWayOut(const Stmt *S, const FunctionDecl *FD, bool BreakLeaves,
+                   bool Guarded, const Expr *&Guard, bool &Ok) {
+    if (!S || !Ok || isa<LambdaExpr>(S))
+      return;
+    bool IsWayOut = (isa<BreakStmt>(S) && BreakLeaves) || isa<ReturnStmt>(S) ||
+                    isa<CoreturnStmt>(S) || isa<CXXThrowExpr>(S) ||
+                    isa<GotoStmt>(S) || isa<IndirectGotoStmt>(S);
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *Callee = Call->getDirectCallee();
+          Callee && Callee->isNoReturn())
+        IsWayOut = true;
+    if (IsWayOut && !Guarded) {
+      Ok = false;
+      return;
+    }
+    if (const auto *If = dyn_cast<IfStmt>(S)) {
+      visitWayOut(If->getCond(), FD, BreakLeaves, Guarded, Guard, Ok);
+      const Expr *Cond = If->getCond();
+      bool ThenStop = Cond && onlyOnStop(Cond, true, FD, 0);
+      bool ElseStop = Cond && onlyOnStop(Cond, false, FD, 0);
+      if ((ThenStop || ElseStop) && !Guard)
+        Guard = Cond;
+      visitWayOut(If->getThen(), FD, BreakLeaves, Guarded || ThenStop, Guard,
+                  Ok);
+      visitWayOut(If->getElse(), FD, BreakLeaves, Guarded || ElseStop, Guard,
+                  Ok);
+      return;
+    }
+    bool Inner = BreakLeaves && !TaskAnalysis::isLoop(S) && !isa<SwitchStmt>(S);
+    for (const Stmt *Child : S->children())
+      visitWayOut(Child, FD, Inner, Guarded, Guard, Ok);
+  }
+
+  /// \p E can evaluate to \p Value only when a stop flag or stop request
+  /// says so.
+  bool onlyOnStop(const Expr *E, bool Value, const FunctionDecl *FD,
+                  unsigned Depth) {
+    if (!E || Depth > 8)
+      return false;
+    E = stripObject(E);
+    if (const auto *U = dyn_cast<UnaryOperator>(E)) {
+      if (U->getOpcode() == UO_LNot)
+        return onlyOnStop(U->getSubExpr(), !Value, FD, Depth + 1);
+      return false;
+    }
+    if (const auto *B = dyn_cast<BinaryOperator>(E)) {
+      const Expr *L = B->getLHS(), *R = B->getRHS();
+      switch (B->getOpcode()) {
+      case BO_LAnd:
+        return Value ? onlyOnStop(L, true, FD, Depth + 1) ||
+                           onlyOnStop(R, true, FD, Depth + 1)
+                     : onlyOnStop(L, false, FD, Depth + 1) &&
+                           onlyOnStop(R, false, FD, Depth + 1);
+      case BO_LOr:
+        return Value ? onlyOnStop(L, true, FD, Depth + 1) &&
+                           onlyOnStop(R, true, FD, Depth + 1)
+                     : onlyOnStop(L, false, FD, Depth + 1) ||
+                           onlyOnStop(R, false, FD, Depth + 1);
+      case BO_EQ:
+      case BO_NE:
+        // `stop_ == true`, `state_ != State::Running`
+        if (integerConstant(R, Ctx) || isa<DeclRefExpr>(stripObject(R)))
+          return isStopFlag(L, FD, Depth + 1);
+        return false;
+      default:
+        return false;
+      }
+    }
+    return isStopFlag(E, FD, Depth);
+  }
+
+  /// A read of a stop flag or a stop-request query, whatever its value.
+  bool isStopFlag(const Expr *E, const FunctionDecl *FD, unsigned Depth) {
+    E = stripObject(E);
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      // An atomic's conversion operator.
+      if (isa_and_nonnull<CXXConversionDecl>(M))
+        return Library::isAtomicFlagType(
+                   MC->getImplicitObjectArgument()->getType()) &&
+               isStopFlag(MC->getImplicitObjectArgument(), FD, Depth + 1);
+      if (!M || !M->getIdentifier())
+        return false;
+      StringRef Name = M->getName();
+      const Expr *Obj = MC->getImplicitObjectArgument();
+      if (Name == "stop_requested" || Name == "isInterruptionRequested" ||
+          Name == "interruption_requested")
+        return true;
+      if ((Name == "load" || Name == "test") && Obj &&
+          Library::isAtomicFlagType(Obj->getType()))
+        return isStopFlag(Obj, FD, Depth + 1);
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      // A getter: `bool running() const { return running_; }`.
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      if (Callee && Call->getNumArgs() == 0 && A.isAnalysable(Callee))
+        if (const auto *Body = dyn_cast_or_null<CompoundStmt>(userBody(Callee));
+            Body && Body->size() == 1)
+          if (const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front()))
+            return Ret->getRetValue() &&
+                   onlyOnStop(Ret->getRetValue(), true, Callee, Depth + 1) &&
+                   onlyOnStop(Ret->getRetValue(), false, Callee, Depth + 1);
+      return false;
+    }
+    const ValueDecl *D = nullptr;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      D = DRE->getDecl();
+    else if (const auto *ME = dyn_cast<MemberExpr>(E))
+      D = ME->getMemberDecl();
+    if (!D)
+      return false;
+    QualType T = D->getType();
+    if (Library::isAtomicFlagType(T))
+      return true;
+    if (!T.getNonReferenceType()->isBooleanType() ||
+        T.getNonReferenceType().isConstQualified())
+      return false;
+    if (isa<FieldDecl>(D) || T->isReferenceType() ||
+        T.isVolatileQualified())
+      return true;
+    // A variable that outlives the loop's function: a global, or a local of
+    // the spawner captured by reference.
+    if (const auto *VD = dyn_cast<VarDecl>(D))
+      return VD->hasGlobalStorage() ||
+             VD->getParentFunctionOrMethod() != FD;
+    return false;
+  }
+
+  TaskAnalysis &A;
+  ASTContext &Ctx;
+  unsigned CallDepth;
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Visited;
+};
+
+} // namespace
+
+std::optional<LongRunningLoop> longRunningLoop(const TaskCallable &Task,
+                                               TaskAnalysis &A, ASTContext &Ctx,
+                                               unsigned CallDepth) {
+  if (!Task.Function || !Task.body())
+    return std::nullopt;
+  return LongRunningFinder(A, Ctx, CallDepth).inFunction(Task.Function, 0);
+}
+
+static bool isSharedPtr(QualType T) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && (matchesQualifiedName(RD, "std::shared_ptr") ||
+                matchesQualifiedName(RD, "boost::shared_ptr"));
+}
+
+/// A local of a function that dies with it: not static, not a reference
+/// (capturing a reference by reference refers to what it is bound to).
+static bool isDyingLocal(const ValueDecl *D) {
+  const auto *VD = dyn_cast_or_null<VarDecl>(D);
+  return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType();
+}
+
+std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
+  if (const LambdaExpr *L = S.Task.Lambda) {
+    for (const LambdaCapture &C : L->captures())
+      if (C.getCaptureKind() == LCK_ByCopy && C.capturesVariable() &&
+          isSharedPtr(C.getCapturedVar()->getType()))
+        return std::nullopt; // it keeps the object alive
+    for (const FieldDecl *F : L->getLambdaClass()->fields())
+      if (isSharedPtr(F->getType()))
+        return std::nullopt; // an init-capture of a shared_ptr
+    for (const LambdaCapture &C : L->captures()) {
+      if (C.getCaptureKind() == LCK_This)
+        return BorrowedState{nullptr, C.getLocation()};
+      if (C.getCaptureKind() == LCK_ByRef && C.capturesVariable() &&
+          isDyingLocal(C.getCapturedVar()))
+        return BorrowedState{C.getCapturedVar(), C.getLocation()};
+    }
+  }
+  for (const Expr *Arg : S.Task.BoundArgs) {
+    const Expr *A = stripObject(Arg);
+    if (isa<CXXThisExpr>(A))
+      return BorrowedState{nullptr, Arg->getBeginLoc(), false};
+    if (const auto *U = dyn_cast<UnaryOperator>(A);
+        U && U->getOpcode() == UO_AddrOf)
+      A = stripObject(U->getSubExpr());
+    else if (const auto *Call = dyn_cast<CallExpr>(A);
+             Call && Call->getNumArgs() == 1 &&
+             isStdFunction(Call->getDirectCallee(),
+                           {"std::ref", "std::cref", "boost::ref"}))
+      A = stripObject(Call->getArg(0));
+    else
+      continue;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(A);
+        DRE && isDyingLocal(DRE->getDecl()))
+      return BorrowedState{DRE->getDecl(), Arg->getBeginLoc(), false};
+  }
+  return std::nullopt;
+}
+
+} // namespace taskleak

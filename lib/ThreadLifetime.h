@@ -1,0 +1,173 @@
+//===--- ThreadLifetime.h - where a thread object starts and ends -*- C++ -*-===//
+//
+// For one thread object (a local variable or a data member of a thread
+// class): where it is given a task, where it is joined, detached or moved
+// away, whether it escapes to code we cannot see, and whether some path leaves
+// its scope while it may still be joinable. For a detach: the spawn that
+// started the detached thread, whether its task runs until it is stopped (or
+// forever), and whether it uses the spawner's object or locals by reference.
+//
+// What each thread class does in its destructor is library knowledge; it is
+// kept in one table in ThreadLifetime.cpp (std::thread terminates,
+// std::jthread requests a stop and joins, boost::thread detaches).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKLEAK_LIB_THREADLIFETIME_H
+#define TASKLEAK_LIB_THREADLIFETIME_H
+
+#include "lib/Library.h"
+#include "lib/TaskAnalysis.h"
+#include "lib/TaskBody.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace taskleak {
+
+/// What destroying a joinable object of a thread class does.
+enum class ThreadDestructor {
+  Terminates, ///< std::thread: std::terminate
+  Joins,      ///< std::jthread: request_stop() then join()
+  Detaches,   ///< boost::thread (Boost.Thread's default, version 2)
+};
+
+struct ThreadClass {
+  const char *Name; ///< qualified class name
+  ThreadDestructor Destructor;
+};
+
+/// The thread class of \p T (not through references or pointers), if it is
+/// one.
+const ThreadClass *threadClass(clang::QualType T);
+/// Every thread class we know.
+llvm::ArrayRef<ThreadClass> threadClasses();
+
+/// What a use of a thread object does to it.
+enum class ThreadUseKind {
+  Spawn,   ///< construction with a task, or assignment of a started thread
+  Join,    ///< join()
+  Detach,  ///< detach()
+  MoveOut, ///< std::move(t), `return t`, swap: another object owns it now
+  Neutral, ///< joinable(), get_id(), a const reference: changes nothing
+  Escape,  ///< anything we do not understand: assume it is handled there
+};
+
+struct ThreadUse {
+  ThreadUseKind Kind;
+  /// The expression that does it: the constructor call or `operator=` (a
+  /// spawn), the member call, the std::move/swap call or the implicit move,
+  /// or the use that escapes.
+  const clang::Expr *E;
+  /// For a spawn: the expression that starts the thread (the constructor
+  /// call of the thread class).
+  const clang::Expr *Started = nullptr;
+};
+
+/// A thread object and every use of it that we can see.
+struct ThreadObject {
+  const clang::ValueDecl *Decl = nullptr; ///< VarDecl or FieldDecl
+  const ThreadClass *Class = nullptr;
+  /// For a local: its function (a lambda's call operator for a local of a
+  /// lambda).
+  const clang::FunctionDecl *Owner = nullptr;
+  llvm::SmallVector<ThreadUse, 4> Uses;
+
+  bool escapes() const;
+  const ThreadUse *firstEscape() const;
+  bool released() const; ///< any join, detach or move-out
+};
+
+/// Every use of local variable \p Var (not a parameter, not static) of a
+/// thread class, in its scope. None when it is not one, or its function has
+/// no body or is a template.
+std::optional<ThreadObject> analyzeLocalThread(const clang::VarDecl *Var,
+                                               clang::ASTContext &Ctx);
+
+/// Every use of data member \p Field of a thread class, in the member
+/// functions, constructor initializers and default member initializer of
+/// its class. None unless all of them can be seen: the member is private,
+/// the class is not a template and has no friends and no nested classes,
+/// and every member function it declares is defined in this translation
+/// unit.
+std::optional<ThreadObject> analyzeMemberThread(const clang::FieldDecl *Field,
+                                                clang::ASTContext &Ctx);
+
+/// How a path leaves a thread variable's scope.
+struct JoinableExit {
+  const ThreadUse *Spawn = nullptr; ///< where the path starts
+  /// The statement that ends the scope on the path: a ReturnStmt,
+  /// BreakStmt, ContinueStmt, GotoStmt, CoreturnStmt, or the CompoundStmt
+  /// whose closing brace the path reaches.
+  const clang::Stmt *Exit = nullptr;
+};
+
+/// A path from a spawn of local \p T to the end of its scope on which it is
+/// not joined, detached or moved away. The false branch of `t.joinable()`
+/// settles it; paths through noreturn calls and exceptional paths (a throw,
+/// calls that throw) are not followed. A path that falls off the end of the
+/// scope counts only when the object is never joined, detached or moved
+/// (a join under a condition may be tied to the spawn by a flag); a return,
+/// break, continue or goto always does. None when the object escapes.
+/// \p Ignore, when set, drops the paths that leave by the exits it accepts
+/// (e.g. returns expanded from a test framework's assertion macros).
+std::optional<JoinableExit>
+findJoinableExit(const ThreadObject &T, clang::ASTContext &Ctx,
+                 llvm::function_ref<bool(const clang::Stmt *)> Ignore = nullptr);
+
+/// The thread a `detach()` call detaches and the spawn that started it:
+/// a temporary (`std::thread(f).detach()`), a local variable or a member
+/// with a single spawn and no escape.
+struct DetachedThread {
+  const clang::CXXMemberCallExpr *Detach = nullptr;
+  const ThreadClass *Class = nullptr;
+  const clang::ValueDecl *Object = nullptr; ///< null for a temporary
+  SpawnSite Spawn;
+};
+std::optional<DetachedThread>
+resolveDetach(const clang::CXXMemberCallExpr *Detach, const Library &Lib,
+              clang::ASTContext &Ctx);
+
+/// A loop that keeps a task alive until it is stopped, or forever.
+struct LongRunningLoop {
+  const clang::Stmt *Loop = nullptr;
+  const clang::FunctionDecl *Function = nullptr; ///< the function holding it
+  /// The flag or stop request that ends it (`running_`,
+  /// `token.stop_requested()`); null when nothing ends it.
+  const clang::Expr *StopTest = nullptr;
+};
+
+/// A loop of the task (in its body, or in a function it calls, CallDepth
+/// levels) that ends only when a stop flag or stop request says so: a loop
+/// with no way out whose condition is constant true (it never ends) or a
+/// stop test, or a constant-true loop whose every way out is guarded by a
+/// stop test. A stop test reads std::atomic<bool>/atomic_flag or bool
+/// state that outlives the loop's function (a member, a global, a
+/// by-reference capture or parameter), or asks a stop token
+/// (`stop_requested()`), possibly negated, compared with a constant or
+/// combined with && and ||.
+std::optional<LongRunningLoop> longRunningLoop(const TaskCallable &Task,
+                                               TaskAnalysis &A,
+                                               clang::ASTContext &Ctx,
+                                               unsigned CallDepth = 3);
+
+/// State of the spawning function that a task uses by reference.
+struct BorrowedState {
+  /// The local variable or parameter of the spawner; null for `this`.
+  const clang::ValueDecl *Local = nullptr;
+  clang::SourceLocation Loc; ///< the capture or bound argument
+  bool Captured = true;      ///< a lambda capture, not a bound argument
+};
+
+/// The first use by reference of `this` or of a local of the spawning
+/// function by the task of \p S: a lambda capture of `this` (explicit, or implicit through a
+/// member) or of a local by reference, a member function bound to `this`,
+/// `std::ref(local)` or `&local` as a bound argument. None when a lambda
+/// task also captures a std::shared_ptr by copy (it keeps the object alive).
+std::optional<BorrowedState> borrowedState(const SpawnSite &S);
+
+} // namespace taskleak
+
+#endif
