@@ -17,52 +17,6 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
     Finder->addMatcher(detachCandidate(), this);
 }
 
-/// Whether \p Inner is \p Outer or inside it.
-static bool contains(const Stmt *Outer, const Stmt *Inner) {
-  if (Outer == Inner)
-    return true;
-  for (const Stmt *Child : Outer->children())
-    if (Child && contains(Child, Inner))
-      return true;
-  return false;
-}
-
-/// A loop that runs until something happens, not a counted number of
-/// times: `while`, `do ... while` (not `while (0)`), or a `for` without a
-/// condition or an increment.
-static bool isOpenEndedLoop(const Stmt *S, ASTContext &Ctx) {
-  if (isa<WhileStmt>(S))
-    return true;
-  if (const auto *D = dyn_cast<DoStmt>(S)) {
-    bool Value = true;
-    const Expr *C = D->getCond();
-    return !(C && !C->isValueDependent() &&
-             C->EvaluateAsBooleanCondition(Value, Ctx) && !Value);
-  }
-  if (const auto *F = dyn_cast<ForStmt>(S))
-    return !F->getCond() || !F->getInc();
-  return false;
-}
-
-/// The innermost open-ended loop around both the detach and the spawn, in
-/// the function that holds the detach.
-static const Stmt *spawningLoop(const Expr *Detach, const Expr *Spawn,
-                                ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(*Detach);
-  for (int Guard = 0; Guard < 256; ++Guard) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    Node = Parents[0];
-    if (Node.get<Decl>() || Node.get<LambdaExpr>())
-      return nullptr; // the function's boundary
-    const Stmt *S = Node.get<Stmt>();
-    if (S && TaskAnalysis::isLoop(S) && contains(S, Spawn))
-      return isOpenEndedLoop(S, Ctx) ? S : nullptr;
-  }
-  return nullptr;
-}
-
 void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const auto *Detach = Result.Nodes.getNodeAs<CXXMemberCallExpr>("detach");
@@ -96,7 +50,7 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   };
 
   // (a) one more long-lived thread per round of a retry/accept loop.
-  if (const Stmt *Loop = spawningLoop(Detach, T->Spawn.Call, Ctx)) {
+  if (const Stmt *Loop = openEndedLoopAround(Detach, T->Spawn.Call, Ctx)) {
     diag(At, "detached thread %select{never ends|runs until it is asked to "
              "stop}0 and is started again on every round of the enclosing "
              "loop, so threads that nobody can join pile up")

@@ -1,5 +1,6 @@
 //===--- LoopCaptures.cpp - iteration variables a task holds by reference --===//
 #include "lib/LoopCaptures.h"
+#include "lib/Expressions.h"
 #include "lib/SyncObjects.h"
 
 #include "clang/AST/ParentMapContext.h"
@@ -159,23 +160,8 @@ bool declares(const Stmt *Init, const VarDecl *V) {
 
 /// Strips what does not change which object an argument denotes.
 const Expr *stripArg(const Expr *E) {
-  for (int Guard = 0; E && Guard < 16; ++Guard) {
-    const Expr *Next = E->IgnoreParenCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(Next))
-      Next = EWC->getSubExpr();
-    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Next))
-      Next = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(Next))
-      Next = BT->getSubExpr();
-    else if (const auto *CE = dyn_cast<CXXConstructExpr>(Next);
-             CE && CE->getNumArgs() == 1 && CE->getConstructor() &&
-             CE->getConstructor()->isCopyOrMoveConstructor())
-      Next = CE->getArg(0); // a copy of a std::reference_wrapper
-    if (Next == E)
-      return E;
-    E = Next;
-  }
-  return E;
+  // A copy of a std::reference_wrapper denotes the same object.
+  return ignoreWrappers(E, ExplicitCasts | CopyConstructions);
 }
 
 bool isRefWrapperCall(const CallExpr *Call) {

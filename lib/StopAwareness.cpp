@@ -1,5 +1,7 @@
 //===--- StopAwareness.cpp - can a stop request wake this wait? ------------===//
 #include "lib/StopAwareness.h"
+#include "lib/Expressions.h"
+#include "lib/InferredModels.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/LambdaCapture.h"
@@ -35,21 +37,7 @@ template <typename Pred> static bool anyStmt(const Stmt *S, Pred &&P) {
   return Found;
 }
 
-static const Expr *strip(const Expr *E) {
-  for (int Guard = 0; E && Guard < 8; ++Guard) {
-    const Expr *Next = E->IgnoreParenImpCasts();
-    if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Next))
-      Next = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(Next))
-      Next = BT->getSubExpr();
-    else if (const auto *EWC = dyn_cast<ExprWithCleanups>(Next))
-      Next = EWC->getSubExpr();
-    if (Next == E)
-      break;
-    E = Next;
-  }
-  return E;
-}
+static const Expr *strip(const Expr *E) { return ignoreWrappers(E); }
 
 /// One step from an object expression towards the entity it belongs to:
 /// `*p`, `p->`, `v[i]`, `a.b` -> `p`, `p`, `v`, `a`.
@@ -407,8 +395,7 @@ bool StopAwareness::guardedByReadiness(const CXXMemberCallExpr *Wait,
         objectKey(MC->getImplicitObjectArgument()) != K)
       return false;
     StringRef N = MD->getName();
-    return N.starts_with("try_") || N.contains("wait_for") ||
-           N.contains("wait_until") || N.contains("ready");
+    return namesGiveUpOperation(N) || N.contains("ready");
   };
   return walkUp(Ctx, Wait, userBody(FD), [&](const Stmt *Parent, const Stmt *) {
     const Expr *Cond = nullptr;

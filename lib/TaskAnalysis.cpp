@@ -1,5 +1,6 @@
 //===--- TaskAnalysis.cpp - does a task end, can it be stopped? ------------===//
 #include "lib/TaskAnalysis.h"
+#include "lib/Expressions.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -140,19 +141,7 @@ bool TaskAnalysis::hasWayOut(const Stmt *Loop) {
 }
 
 static const Expr *stripAwaitOperand(const Expr *E) {
-  for (int Guard = 0; E && Guard < 8; ++Guard) {
-    const Expr *Next = E->IgnoreParenImpCasts();
-    if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Next))
-      Next = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(Next))
-      Next = BT->getSubExpr();
-    else if (const auto *EWC = dyn_cast<ExprWithCleanups>(Next))
-      Next = EWC->getSubExpr();
-    if (Next == E)
-      break;
-    E = Next;
-  }
-  return E;
+  return ignoreWrappers(E);
 }
 
 bool TaskAnalysis::awaitCancels(const Expr *Operand, CancelMode Mode) {

@@ -1,5 +1,6 @@
 //===--- TaskBody.cpp - spawn sites and the bodies they run ----------------===//
 #include "lib/TaskBody.h"
+#include "lib/Expressions.h"
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ParentMapContext.h"
@@ -24,16 +25,10 @@ const Stmt *TaskCallable::body() const { return userBody(Function); }
 /// Strips what does not change which callable an expression denotes.
 static const Expr *strip(const Expr *E) {
   for (int Guard = 0; E && Guard < 32; ++Guard) {
-    const Expr *Next = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(Next))
-      Next = EWC->getSubExpr();
-    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Next))
-      Next = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(Next))
-      Next = BT->getSubExpr();
-    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(Next))
-      Next = FC->getSubExpr();
-    else if (const auto *CE = dyn_cast<CXXConstructExpr>(Next)) {
+    const Expr *Next = ignoreWrappers(E, FunctionalCasts);
+    if (Next != E) {
+      // looked through parentheses, casts and temporaries
+    } else if (const auto *CE = dyn_cast<CXXConstructExpr>(Next)) {
       // A copy or move of the callable (decay-copy into the thread), or a
       // std::function made from it.
       if (CE->getNumArgs() == 1 && CE->getConstructor() &&

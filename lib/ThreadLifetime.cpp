@@ -1,5 +1,6 @@
 //===--- ThreadLifetime.cpp - where a thread object starts and ends --------===//
 #include "lib/ThreadLifetime.h"
+#include "lib/Expressions.h"
 
 #include "lib/SyncObjects.h"
 
@@ -58,21 +59,7 @@ bool ThreadObject::released() const {
 /// Strips what does not change which object or construction an expression
 /// denotes.
 static const Expr *stripObject(const Expr *E) {
-  for (int Guard = 0; E && Guard < 16; ++Guard) {
-    const Expr *Next = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(Next))
-      Next = EWC->getSubExpr();
-    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Next))
-      Next = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(Next))
-      Next = BT->getSubExpr();
-    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(Next))
-      Next = FC->getSubExpr();
-    if (Next == E)
-      return E;
-    E = Next;
-  }
-  return E;
+  return ignoreWrappers(E, FunctionalCasts);
 }
 
 /// The construction of a thread with a task: a constructor of a thread class
@@ -738,6 +725,52 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
       return BorrowedState{DRE->getDecl(), Arg->getBeginLoc(), false};
   }
   return std::nullopt;
+}
+
+/// Whether \p Inner is \p Outer or inside it.
+static bool containsStmt(const Stmt *Outer, const Stmt *Inner) {
+  if (Outer == Inner)
+    return true;
+  for (const Stmt *Child : Outer->children())
+    if (Child && containsStmt(Child, Inner))
+      return true;
+  return false;
+}
+
+/// A loop that runs until something happens, not a counted number of
+/// times: `while`, `do ... while` (not `while (0)`), or a `for` without a
+/// condition or an increment.
+static bool isOpenEndedLoop(const Stmt *S, ASTContext &Ctx) {
+  if (isa<WhileStmt>(S))
+    return true;
+  if (const auto *D = dyn_cast<DoStmt>(S)) {
+    bool Value = true;
+    const Expr *C = D->getCond();
+    return !(C && !C->isValueDependent() &&
+             C->EvaluateAsBooleanCondition(Value, Ctx) && !Value);
+  }
+  if (const auto *F = dyn_cast<ForStmt>(S))
+    return !F->getCond() || !F->getInc();
+  return false;
+}
+
+/// The innermost open-ended loop around both the detach and the spawn, in
+/// the function that holds the detach.
+const Stmt *openEndedLoopAround(const Expr *Detach, const Expr *Spawn,
+                                ASTContext &Ctx) {
+  DynTypedNode Node = DynTypedNode::create(*Detach);
+  for (int Guard = 0; Guard < 256; ++Guard) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    Node = Parents[0];
+    if (Node.get<Decl>() || Node.get<LambdaExpr>())
+      return nullptr; // the function's boundary
+    const Stmt *S = Node.get<Stmt>();
+    if (S && TaskAnalysis::isLoop(S) && containsStmt(S, Spawn))
+      return isOpenEndedLoop(S, Ctx) ? S : nullptr;
+  }
+  return nullptr;
 }
 
 } // namespace taskleak

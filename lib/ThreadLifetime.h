@@ -168,6 +168,14 @@ struct BorrowedState {
 /// task also captures a std::shared_ptr by copy (it keeps the object alive).
 std::optional<BorrowedState> borrowedState(const SpawnSite &S);
 
+/// The innermost open-ended loop (`while`, `do` other than `do ... while
+/// (0)`, a `for` without a condition or increment: a retry or accept loop, not
+/// a counted one) around both \p Detach and \p Spawn, in the function that
+/// holds \p Detach; null when there is none.
+const clang::Stmt *openEndedLoopAround(const clang::Expr *Detach,
+                                       const clang::Expr *Spawn,
+                                       clang::ASTContext &Ctx);
+
 } // namespace taskleak
 
 #endif
