@@ -21,6 +21,10 @@ constexpr StringRef ReceiveNames[] = {"recv",    "receive", "pop",
                                       "take",    "dequeue", "read",
                                       "get",     "consume", "pop_front"};
 constexpr StringRef CloseNames[] = {"close", "shutdown", "cancel", "stop"};
+constexpr StringRef AddNames[] = {"add", "Add"};
+constexpr StringRef DoneNames[] = {"done", "Done", "count_down", "countDown",
+                                   "CountDown"};
+constexpr StringRef WaitNames[] = {"wait", "Wait", "await"};
 
 /// The operation a name stands for once the give-up decorations are removed:
 /// try_pop -> pop, recv_for -> recv, timed_receive -> receive.
@@ -123,20 +127,55 @@ bool namesGiveUpOperation(StringRef Method) {
 
 llvm::ArrayRef<StringRef> inferredSendNames() { return SendNames; }
 
-std::optional<ChannelModel> inferChannelModel(const CXXRecordDecl *RD) {
+namespace {
+
+/// The definition of a class of the project: defined, outside system
+/// headers and the namespaces of libraries (which have real models, or none
+/// on purpose).
+const CXXRecordDecl *projectClass(const CXXRecordDecl *RD) {
   if (!RD || !RD->hasDefinition() || !RD->getIdentifier())
-    return std::nullopt;
+    return nullptr;
   RD = RD->getDefinition();
   const SourceManager &SM = RD->getASTContext().getSourceManager();
   if (SM.isInSystemHeader(RD->getLocation()))
-    return std::nullopt;
-  // Library namespaces have real models (or none on purpose).
+    return nullptr;
   for (const DeclContext *DC = RD->getDeclContext(); DC; DC = DC->getParent())
     if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
       if (NS->getIdentifier() &&
           llvm::is_contained({"std", "boost", "asio", "absl", "folly", "tbb"},
                              NS->getName()))
-        return std::nullopt;
+        return nullptr;
+  return RD;
+}
+
+/// The position of the integral parameter every constructor that takes
+/// arguments has (copy and move constructors aside); none when a
+/// constructor has none or they disagree.
+std::optional<unsigned> integralConstructorParam(const CXXRecordDecl *RD) {
+  std::optional<unsigned> Position;
+  for (const CXXConstructorDecl *C : RD->ctors()) {
+    if (C->isCopyOrMoveConstructor() || C->isImplicit() ||
+        C->getNumParams() == 0)
+      continue;
+    std::optional<unsigned> Here;
+    for (unsigned I = 0; I < C->getNumParams(); ++I)
+      if (isCapacityType(C->getParamDecl(I)->getType())) {
+        Here = I;
+        break;
+      }
+    if (!Here || (Position && *Position != *Here))
+      return std::nullopt;
+    Position = Here;
+  }
+  return Position;
+}
+
+} // namespace
+
+std::optional<ChannelModel> inferChannelModel(const CXXRecordDecl *RD) {
+  RD = projectClass(RD);
+  if (!RD)
+    return std::nullopt;
 
   ChannelModel M;
   M.Type = RD->getQualifiedNameAsString();
@@ -172,26 +211,49 @@ std::optional<ChannelModel> inferChannelModel(const CXXRecordDecl *RD) {
     return std::nullopt;
 
   // The capacity: an integral parameter at the same position of every
-  // constructor that takes arguments (copy and move constructors aside).
-  std::optional<unsigned> Capacity;
-  for (const CXXConstructorDecl *C : RD->ctors()) {
-    if (C->isCopyOrMoveConstructor() || C->isImplicit() ||
-        C->getNumParams() == 0)
-      continue;
-    std::optional<unsigned> Here;
-    for (unsigned I = 0; I < C->getNumParams(); ++I)
-      if (isCapacityType(C->getParamDecl(I)->getType())) {
-        Here = I;
-        break;
-      }
-    if (!Here || (Capacity && *Capacity != *Here))
-      return std::nullopt;
-    Capacity = Here;
-  }
+  // constructor that takes arguments.
+  std::optional<unsigned> Capacity = integralConstructorParam(RD);
   if (!Capacity)
     return std::nullopt;
   M.CapacityArg = Capacity;
   return M;
 }
+
+std::optional<WaitGroupModel> inferWaitGroupModel(const CXXRecordDecl *RD) {
+  RD = projectClass(RD);
+  if (!RD)
+    return std::nullopt;
+  WaitGroupModel M;
+  M.Type = RD->getQualifiedNameAsString();
+  bool BlockingWait = false;
+  for (const CXXMethodDecl *MD : RD->methods()) {
+    if (!MD->getIdentifier() || MD->isStatic() ||
+        MD->getAccess() == AS_private)
+      continue;
+    StringRef Name = MD->getName();
+    auto Add = [&](std::vector<std::string> &To) {
+      if (!llvm::is_contained(To, Name))
+        To.push_back(Name.str());
+    };
+    if (llvm::is_contained(AddNames, Name))
+      Add(M.Add);
+    else if (llvm::is_contained(DoneNames, Name))
+      Add(M.Done);
+    else if (llvm::is_contained(WaitNames, Name) && blocks(MD)) {
+      Add(M.Wait);
+      BlockingWait = true;
+    }
+  }
+  if (M.Done.empty() || !BlockingWait)
+    return std::nullopt;
+  if (M.Add.empty()) {
+    M.CountArg = integralConstructorParam(RD);
+    if (!M.CountArg)
+      return std::nullopt;
+  }
+  return M;
+}
+
+llvm::ArrayRef<StringRef> inferredDoneNames() { return DoneNames; }
 
 } // namespace taskleak

@@ -18,7 +18,9 @@
 //  * a close: close, shutdown, cancel, stop.
 //
 // Anything else, or a class missing a blocking send, a receive or the
-// capacity, is not a channel. Configured models always win.
+// capacity, is not a channel. Wait groups and latches written in the project
+// are read off the same way (inferWaitGroupModel). Configured models always
+// win.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,6 +40,22 @@ namespace taskleak {
 /// whose template's member definitions are read), if it is a bounded blocking
 /// queue as described above.
 std::optional<ChannelModel> inferChannelModel(const clang::CXXRecordDecl *RD);
+
+/// The wait-group model of \p RD, if it is a wait group or count-down latch
+/// written in the project (defined in the translation unit, outside system
+/// headers and library namespaces):
+///  * a done: `done`/`Done`, `count_down`/`countDown`/`CountDown`;
+///  * a wait: `wait`/`Wait`/`await` that blocks without a timeout (a
+///    condition variable or semaphore wait);
+///  * and either an add (`add`/`Add`: a Go-like group that starts at zero),
+///    or an integral parameter at the same position of every constructor
+///    that takes arguments (a latch: the initial count).
+std::optional<WaitGroupModel>
+inferWaitGroupModel(const clang::CXXRecordDecl *RD);
+
+/// Member function names that may make a class an inferred wait group (a
+/// pre-filter for matchers: the done names).
+llvm::ArrayRef<llvm::StringRef> inferredDoneNames();
 
 /// A member function name that says the operation may return without having
 /// sent or received: try_*, timed_*, *_for, *_until, *wait_for*,

@@ -254,7 +254,16 @@ bool Library::isTryReceive(const ChannelModel &M, StringRef Method) {
 }
 
 const WaitGroupModel *Library::waitGroupModel(QualType T) const {
-  return modelOfType(WaitGroups, T);
+  if (const WaitGroupModel *M = modelOfType(WaitGroups, T))
+    return M;
+  const CXXRecordDecl *RD = accessedRecord(T);
+  if (!RD)
+    return nullptr;
+  auto [It, New] = InferredWaitGroups.try_emplace(RD);
+  if (New)
+    if (std::optional<WaitGroupModel> M = inferWaitGroupModel(RD))
+      It->second = std::make_unique<WaitGroupModel>(std::move(*M));
+  return It->second.get();
 }
 
 /// The model of the record \p RD in \p Index, by qualified name.

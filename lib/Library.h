@@ -72,7 +72,7 @@ public:
   /// The channel / wait-group model of a type (through references and
   /// pointers), if it is one. A class without a configured model may still
   /// be a channel: a bounded blocking queue defined in the translation unit
-  /// (lib/InferredModels.h).
+  /// (lib/InferredModels.h); likewise a wait group or latch.
   const ChannelModel *channelModel(clang::QualType T) const;
   /// Whether a receive on a channel of model \p M may return without a value
   /// (try_pop, recv_for, a receive that does not wait).
@@ -110,6 +110,9 @@ private:
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,
                          std::unique_ptr<ChannelModel>>
       InferredChannels;
+  mutable llvm::DenseMap<const clang::CXXRecordDecl *,
+                         std::unique_ptr<WaitGroupModel>>
+      InferredWaitGroups;
 };
 
 } // namespace taskleak

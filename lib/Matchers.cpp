@@ -33,13 +33,12 @@ DeclarationMatcher syncObjectCandidate(const Library &Lib, bool Channels) {
       Names.push_back(W.Type);
   auto Modelled = namedDecl(
       hasAnyName(std::vector<StringRef>(Names.begin(), Names.end())));
-  // Channels may also be user classes that look like bounded blocking queues
-  // (Library::channelModel decides).
-  auto Candidate =
-      Channels ? namedDecl(anyOf(Modelled,
-                                 cxxRecordDecl(hasMethod(cxxMethodDecl(
-                                     hasAnyName(inferredSendNames()))))))
-               : Modelled;
+  // Channels and wait groups may also be user classes that look like them
+  // (Library::channelModel / waitGroupModel decide).
+  auto Candidate = namedDecl(
+      anyOf(Modelled, cxxRecordDecl(hasMethod(cxxMethodDecl(hasAnyName(
+                          Channels ? inferredSendNames()
+                                   : inferredDoneNames()))))));
   return varDecl(hasLocalStorage(), unless(parmVarDecl()),
                  unless(isExpansionInSystemHeader()),
                  hasType(hasUnqualifiedDesugaredType(

@@ -26,6 +26,20 @@ struct condition_variable {
 } // namespace std
 )cc";
 
+const CXXRecordDecl *classQ(ASTUnit &AST) {
+  auto M = match(cxxRecordDecl(hasName("Q"), isDefinition()).bind("q"),
+                 AST.getASTContext());
+  return M.empty() ? nullptr : M.front().getNodeAs<CXXRecordDecl>("q");
+}
+
+std::optional<WaitGroupModel> inferGroup(const std::string &Code) {
+  auto AST = tooling::buildASTFromCodeWithArgs(std::string(Prelude) + Code,
+                                               {"-std=c++20"}, "input.cc");
+  EXPECT_TRUE(AST);
+  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+  return inferWaitGroupModel(classQ(*AST));
+}
+
 /// The inferred model of the class `Q` (or of `Q<int>` when \p Template),
 /// declared by \p Code after a tiny <mutex>/<condition_variable> stand-in.
 std::optional<ChannelModel> infer(const std::string &Code,
@@ -134,6 +148,58 @@ TEST(InferredChannel, NotAChannel) {
       Q(const char *name, int cap);
       void send(int) { std::unique_lock<std::mutex> l(m); cv.wait(l); }
       int recv() { std::unique_lock<std::mutex> l(m); cv.wait(l); return 0; }
+    private:
+      std::mutex m;
+      std::condition_variable cv;
+    };)cc"));
+}
+
+TEST(InferredWaitGroup, GoLikeAndLatch) {
+  auto G = inferGroup(R"cc(
+    class Q {
+    public:
+      void Add(int);
+      void Done();
+      void Wait() { std::unique_lock<std::mutex> l(m); cv.wait(l); }
+    private:
+      std::mutex m;
+      std::condition_variable cv;
+    };)cc");
+  ASSERT_TRUE(G);
+  EXPECT_EQ(G->Add, std::vector<std::string>{"Add"});
+  EXPECT_EQ(G->Done, std::vector<std::string>{"Done"});
+  EXPECT_EQ(G->Wait, std::vector<std::string>{"Wait"});
+  EXPECT_FALSE(G->CountArg);
+
+  auto L = inferGroup(R"cc(
+    class Q {
+    public:
+      explicit Q(long count);
+      void count_down();
+      void wait() { std::unique_lock<std::mutex> l(m); cv.wait(l); }
+    private:
+      std::mutex m;
+      std::condition_variable cv;
+    };)cc");
+  ASSERT_TRUE(L);
+  EXPECT_EQ(L->CountArg, 0u);
+}
+
+TEST(InferredWaitGroup, NotAWaitGroup) {
+  // The wait does not block.
+  EXPECT_FALSE(inferGroup(R"cc(
+    class Q {
+    public:
+      void Add(int);
+      void Done();
+      bool Wait() { return true; }
+    };)cc"));
+  // Neither an add nor a count.
+  EXPECT_FALSE(inferGroup(R"cc(
+    class Q {
+    public:
+      void done();
+      void wait() { std::unique_lock<std::mutex> l(m); cv.wait(l); }
     private:
       std::mutex m;
       std::condition_variable cv;
