@@ -11,12 +11,11 @@ using namespace clang::ast_matchers;
 namespace taskleak {
 
 void LoopVariableCapturedByReferenceCheck::registerMatchers(MatchFinder *Finder) {
+  // No hasAncestor(loop) here: it would build the parent map of the whole
+  // translation unit for every make_unique or emplace_back. check() asks
+  // matchSpawn() first, and only a real spawn looks for its loop.
   if (const Library *Lib = library())
-    Finder->addMatcher(
-        expr(spawnCandidate(*Lib),
-             hasAncestor(stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(),
-                                    doStmt())))),
-        this);
+    Finder->addMatcher(spawnCandidate(*Lib), this);
 }
 
 /// "loop variable 'u'", "variable 'buf' declared in the loop body".

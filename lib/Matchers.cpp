@@ -62,10 +62,10 @@ static std::vector<StringRef> threadClassNames() {
 DeclarationMatcher threadObjectCandidate() {
   auto ThreadType = hasType(hasUnqualifiedDesugaredType(recordType(
       hasDeclaration(namedDecl(hasAnyName(threadClassNames()))))));
-  return decl(anyOf(varDecl(hasLocalStorage(), unless(parmVarDecl()),
+  return decl(unless(isExpansionInSystemHeader()),
+              anyOf(varDecl(hasLocalStorage(), unless(parmVarDecl()),
                             ThreadType),
                     fieldDecl(ThreadType)),
-              unless(isExpansionInSystemHeader()),
               unless(isInstantiated()))
       .bind("thread");
 }
