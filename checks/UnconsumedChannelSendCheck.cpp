@@ -66,9 +66,11 @@ void UnconsumedChannelSendCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Var || !Lib)
     return;
   const ChannelModel *M = Lib->channelModel(Var->getType());
+  if (!M)
+    return; // most candidates: a container with a push_back
   ASTContext &Ctx = *Result.Context;
   std::optional<SyncObject> Obj = analyzeSyncObject(Var, *Lib, Ctx);
-  if (!M || !Obj || Obj->Escapes)
+  if (!Obj || Obj->Escapes)
     return;
 
   // The buffer size: the capacity argument, 0 when absent.

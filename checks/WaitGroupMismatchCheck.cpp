@@ -85,10 +85,12 @@ void WaitGroupMismatchCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Var || !Lib)
     return;
   const WaitGroupModel *M = Lib->waitGroupModel(Var->getType());
+  if (!M)
+    return;
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = Ctx.getSourceManager();
   std::optional<SyncObject> Obj = analyzeSyncObject(Var, *Lib, Ctx);
-  if (!M || !Obj || Obj->Escapes)
+  if (!Obj || Obj->Escapes)
     return;
   std::string Name = Var->getNameAsString();
   std::string WaitName = M->Wait.empty() ? "wait" : M->Wait.front();
