@@ -232,17 +232,25 @@ static const M *modelOfType(const llvm::StringMap<std::vector<const M *>> &Index
   return nullptr;
 }
 
-const ChannelModel *Library::channelModel(QualType T) const {
-  if (const ChannelModel *M = modelOfType(Channels, T))
-    return M;
+/// The model read off the class \p T gives access to, computed once per class.
+template <typename M>
+static const M *
+inferredModel(llvm::DenseMap<const CXXRecordDecl *, std::unique_ptr<M>> &Cache,
+              QualType T, std::optional<M> (*Infer)(const CXXRecordDecl *)) {
   const CXXRecordDecl *RD = accessedRecord(T);
   if (!RD)
     return nullptr;
-  auto [It, New] = InferredChannels.try_emplace(RD);
+  auto [It, New] = Cache.try_emplace(RD);
   if (New)
-    if (std::optional<ChannelModel> M = inferChannelModel(RD))
-      It->second = std::make_unique<ChannelModel>(std::move(*M));
+    if (std::optional<M> Model = Infer(RD))
+      It->second = std::make_unique<M>(std::move(*Model));
   return It->second.get();
+}
+
+const ChannelModel *Library::channelModel(QualType T) const {
+  if (const ChannelModel *M = modelOfType(Channels, T))
+    return M;
+  return inferredModel(InferredChannels, T, &inferChannelModel);
 }
 
 bool Library::isTrySend(StringRef Method) {
@@ -256,14 +264,7 @@ bool Library::isTryReceive(const ChannelModel &M, StringRef Method) {
 const WaitGroupModel *Library::waitGroupModel(QualType T) const {
   if (const WaitGroupModel *M = modelOfType(WaitGroups, T))
     return M;
-  const CXXRecordDecl *RD = accessedRecord(T);
-  if (!RD)
-    return nullptr;
-  auto [It, New] = InferredWaitGroups.try_emplace(RD);
-  if (New)
-    if (std::optional<WaitGroupModel> M = inferWaitGroupModel(RD))
-      It->second = std::make_unique<WaitGroupModel>(std::move(*M));
-  return It->second.get();
+  return inferredModel(InferredWaitGroups, T, &inferWaitGroupModel);
 }
 
 /// The model of the record \p RD in \p Index, by qualified name.
