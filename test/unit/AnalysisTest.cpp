@@ -8,6 +8,8 @@
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
 
+#include "test/unit/ParseCode.h"
+
 #include <gtest/gtest.h>
 
 using namespace clang;
@@ -37,11 +39,7 @@ bool cond();
 )";
 
 std::unique_ptr<ASTUnit> parse(const std::string &Code) {
-  auto AST = tooling::buildASTFromCodeWithArgs(std::string(Prelude) + Code,
-                                               {"-std=c++20"}, "input.cc");
-  EXPECT_TRUE(AST);
-  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
-  return AST;
+  return test::parseCode(std::string(Prelude) + Code);
 }
 
 /// The first loop of function \p Fn.

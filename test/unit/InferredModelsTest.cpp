@@ -5,6 +5,8 @@
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
 
+#include "test/unit/ParseCode.h"
+
 #include <gtest/gtest.h>
 
 using namespace clang;
@@ -33,10 +35,7 @@ const CXXRecordDecl *classQ(ASTUnit &AST) {
 }
 
 std::optional<WaitGroupModel> inferGroup(const std::string &Code) {
-  auto AST = tooling::buildASTFromCodeWithArgs(std::string(Prelude) + Code,
-                                               {"-std=c++20"}, "input.cc");
-  EXPECT_TRUE(AST);
-  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+  auto AST = test::parseCode(std::string(Prelude) + Code);
   return inferWaitGroupModel(classQ(*AST));
 }
 
@@ -46,11 +45,7 @@ std::optional<ChannelModel> infer(const std::string &Code,
                                   bool Template = false) {
   // An object of the specialization instantiates the class.
   std::string Use = Template ? "Q<int> use(1);" : "Q *use;";
-  auto AST = tooling::buildASTFromCodeWithArgs(
-      std::string(Prelude) + Code + "\n" + Use + "\n", {"-std=c++20"},
-      "input.cc");
-  EXPECT_TRUE(AST);
-  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+  auto AST = test::parseCode(std::string(Prelude) + Code + "\n" + Use + "\n");
   auto M = match(varDecl(hasName("use")).bind("v"), AST->getASTContext());
   const auto *V = M.front().getNodeAs<VarDecl>("v");
   QualType T = V->getType();

@@ -8,6 +8,8 @@
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
 
+#include "test/unit/ParseCode.h"
+
 #include <gtest/gtest.h>
 
 using namespace clang;
@@ -59,11 +61,7 @@ struct Q { std::mutex m; std::condition_variable cv; std::condition_variable_any
 )";
 
 std::unique_ptr<ASTUnit> parse(const std::string &Code) {
-  auto AST = tooling::buildASTFromCodeWithArgs(std::string(Prelude) + Code,
-                                               {"-std=c++20"}, "input.cc");
-  EXPECT_TRUE(AST);
-  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
-  return AST;
+  return test::parseCode(std::string(Prelude) + Code);
 }
 
 const FunctionDecl *function(ASTUnit &AST, StringRef Name) {

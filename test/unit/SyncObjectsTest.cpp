@@ -5,6 +5,8 @@
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
 
+#include "test/unit/ParseCode.h"
+
 #include <gtest/gtest.h>
 
 using namespace clang;
@@ -14,10 +16,7 @@ using namespace taskleak;
 namespace {
 
 std::unique_ptr<ASTUnit> parse(const std::string &Code) {
-  auto AST = tooling::buildASTFromCodeWithArgs(Code, {"-std=c++20"}, "input.cc");
-  EXPECT_TRUE(AST);
-  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
-  return AST;
+  return test::parseCode(Code);
 }
 
 std::optional<uint64_t> tripCount(const std::string &Loop) {
