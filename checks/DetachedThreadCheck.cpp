@@ -2,6 +2,7 @@
 #include "checks/DetachedThreadCheck.h"
 
 #include "lib/Matchers.h"
+#include "lib/TaskAnalysis.h"
 #include "lib/ThreadLifetime.h"
 
 #include "clang/AST/ParentMapContext.h"
@@ -29,7 +30,7 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   TaskAnalysis &A = analysis(Ctx);
   if (!A.isAnalysable(T->Spawn.Task.Function))
     return;
-  std::optional<LongRunningLoop> Long = longRunningLoop(T->Spawn.Task, A, Ctx);
+  std::optional<LongRunningLoop> Long = A.longRunningLoop(T->Spawn.Task);
   if (!Long)
     return;
   bool Endless = Long->StopTest == nullptr;

@@ -2,7 +2,9 @@
 #include "checks/UnconsumedChannelSendCheck.h"
 
 #include "lib/Matchers.h"
+#include "lib/CfgPaths.h"
 #include "lib/SyncObjects.h"
+#include "lib/TripCounts.h"
 
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"

@@ -1,5 +1,6 @@
 //===--- FixIts.cpp - edits shared by the checks ---------------------------===//
 #include "lib/FixIts.h"
+#include "lib/AstNav.h"
 #include "lib/Library.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -11,7 +12,6 @@ using namespace clang;
 
 namespace taskleak {
 
-static bool inFile(SourceLocation L) { return L.isValid() && L.isFileID(); }
 
 /// `true` or a non-zero integer literal, as written: a named constant may be
 /// meant to change, so its loop is left alone.

@@ -26,6 +26,7 @@
 #include "lib/FixIts.h"
 #include "lib/Library.h"
 #include "lib/TaskBody.h"
+#include "lib/VariableUses.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -135,18 +136,6 @@ iterationCapturesByReference(const SpawnSite &S, clang::ASTContext &Ctx);
 llvm::SmallVector<std::optional<FixIts>, 2>
 byValueFixes(llvm::ArrayRef<IterationCapture> Captures, const SpawnSite &S,
              clang::ASTContext &Ctx);
-
-/// Whether a copy of an object of type \p T can be made by a by-value lambda
-/// capture or a decay-copy: scalars and trivially copyable types, classes
-/// with an accessible, non-deleted copy constructor taking a const
-/// reference. Arrays and volatile types are not.
-bool isCopyable(clang::QualType T, const clang::ASTContext &Ctx);
-
-/// Whether the lvalue \p E (a use of a variable) is only read: converted to
-/// an rvalue, bound to a const reference or by-value parameter, the object of
-/// a const member function, a non-mutable field that is only read, an
-/// unevaluated operand.
-bool isReadOnlyUse(const clang::Expr *E, clang::ASTContext &Ctx);
 
 } // namespace taskleak
 

@@ -1,5 +1,6 @@
 //===--- StopAwareness.cpp - can a stop request wake this wait? ------------===//
 #include "lib/StopAwareness.h"
+#include "lib/AstNav.h"
 #include "lib/Expressions.h"
 #include "lib/InferredModels.h"
 
@@ -86,13 +87,6 @@ bool isStopRequestedCall(const Library &Lib, const Expr *E) {
           Lib.isStopTokenType(MC->getImplicitObjectArgument()->getType()))
         return true;
   return false;
-}
-
-static bool isAncestorRange(const Stmt *Outer, const Stmt *Inner,
-                            const SourceManager &SM) {
-  SourceRange O = Outer->getSourceRange(), I = Inner->getSourceRange();
-  return !SM.isBeforeInTranslationUnit(I.getBegin(), O.getBegin()) &&
-         !SM.isBeforeInTranslationUnit(O.getEnd(), I.getEnd());
 }
 
 // --- Stop handles -------------------------------------------------------------
@@ -373,7 +367,7 @@ bool StopAwareness::onShutdownPath(const CXXMemberCallExpr *Wait,
   // After a loop that checks for a stop request: the task is winding down.
   const SourceManager &SM = Ctx.getSourceManager();
   return anyStmt(Body, [&](const Stmt *S) {
-    if (!TaskAnalysis::isLoop(S) || isAncestorRange(S, Wait, SM) ||
+    if (!isLoop(S) || isInside(Wait, S, Ctx) ||
         !SM.isBeforeInTranslationUnit(S->getEndLoc(), Wait->getBeginLoc()))
       return false;
     return anyStmt(S, [&](const Stmt *X) {
@@ -437,7 +431,6 @@ StopAwareness::unwakeableWaits(const FunctionDecl *FD) {
 
 // --- The fix --------------------------------------------------------------------
 
-static bool inFile(SourceLocation L) { return L.isValid() && L.isFileID(); }
 
 std::optional<llvm::SmallVector<FixItHint, 3>>
 StopAwareness::stopTokenWaitFix(const UnwakeableWait &W, const FunctionDecl *FD,

@@ -1,5 +1,6 @@
 //===--- TaskAnalysis.cpp - does a task end, can it be stopped? ------------===//
 #include "lib/TaskAnalysis.h"
+#include "lib/AstNav.h"
 #include "lib/Expressions.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -10,11 +11,6 @@
 using namespace clang;
 
 namespace taskleak {
-
-bool TaskAnalysis::isLoop(const Stmt *S) {
-  return isa<WhileStmt>(S) || isa<ForStmt>(S) || isa<DoStmt>(S) ||
-         isa<CXXForRangeStmt>(S);
-}
 
 /// Code of the libraries we model is described by the models, never read:
 /// vendored Asio or Boost included with -I is still library code (Asio's
@@ -43,99 +39,14 @@ bool TaskAnalysis::isAnalysable(const FunctionDecl *FD) const {
 }
 
 bool TaskAnalysis::hasConstantTrueCondition(const Stmt *Loop) {
-  const Expr *Cond = nullptr;
-  if (const auto *W = dyn_cast<WhileStmt>(Loop)) {
-    if (W->getConditionVariable())
-      return false;
-    Cond = W->getCond();
-  } else if (const auto *D = dyn_cast<DoStmt>(Loop)) {
-    Cond = D->getCond();
-  } else if (const auto *F = dyn_cast<ForStmt>(Loop)) {
-    if (F->getConditionVariable())
-      return false;
-    Cond = F->getCond();
-    if (!Cond)
-      return true;
-  } else {
-    return false; // range-for and anything else ends with its range
-  }
-  if (!Cond || Cond->isValueDependent() || Cond->isTypeDependent())
-    return false;
-  bool Result = false;
-  return Cond->EvaluateAsBooleanCondition(Result, Ctx) && Result;
+  return taskleak::hasConstantTrueCondition(Loop, Ctx);
 }
-
-static bool isNoReturnCall(const CallExpr *Call) {
-  if (const FunctionDecl *FD = Call->getDirectCallee())
-    if (FD->isNoReturn())
-      return true;
-  QualType T = Call->getCallee()->getType();
-  if (const auto *PT = T->getAs<PointerType>())
-    T = PT->getPointeeType();
-  if (const auto *FT = T->getAs<FunctionType>())
-    return FT->getNoReturnAttr();
-  return false;
-}
-
-namespace {
-/// Looks for a way out of one loop.
-class WayOutFinder {
-public:
-  bool run(const Stmt *Loop) {
-    for (const Stmt *Child : Loop->children())
-      if (visit(Child, /*BreakLeaves=*/true))
-        return true;
-    for (const GotoStmt *G : Gotos)
-      if (!Labels.count(G->getLabel()))
-        return true;
-    return false;
-  }
-
-private:
-  bool visit(const Stmt *S, bool BreakLeaves) {
-    if (!S)
-      return false;
-    if (isa<BreakStmt>(S))
-      return BreakLeaves;
-    if (isa<ReturnStmt>(S) || isa<CoreturnStmt>(S) || isa<CXXThrowExpr>(S) ||
-        isa<IndirectGotoStmt>(S))
-      return true;
-    if (const auto *G = dyn_cast<GotoStmt>(S)) {
-      Gotos.push_back(G);
-      return false;
-    }
-    if (const auto *L = dyn_cast<LabelStmt>(S))
-      Labels.insert(L->getDecl());
-    if (const auto *Call = dyn_cast<CallExpr>(S))
-      if (isNoReturnCall(Call))
-        return true;
-    if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
-      // A return in a nested lambda leaves the lambda, not the loop.
-      for (const Expr *Init : Lambda->capture_inits())
-        if (visit(Init, BreakLeaves))
-          return true;
-      return false;
-    }
-    if (const auto *Suspend = dyn_cast<CoroutineSuspendExpr>(S))
-      return visit(Suspend->getOperand(), BreakLeaves);
-    // A break inside a nested loop or switch leaves that one.
-    bool Nested = TaskAnalysis::isLoop(S) || isa<SwitchStmt>(S);
-    for (const Stmt *Child : S->children())
-      if (visit(Child, Nested ? false : BreakLeaves))
-        return true;
-    return false;
-  }
-
-  llvm::SmallPtrSet<const LabelDecl *, 4> Labels;
-  llvm::SmallVector<const GotoStmt *, 2> Gotos;
-};
-} // namespace
 
 bool TaskAnalysis::hasWayOut(const Stmt *Loop) {
   auto It = WayOut.find(Loop);
   if (It != WayOut.end())
     return It->second;
-  bool Result = WayOutFinder().run(Loop);
+  bool Result = taskleak::hasWayOut(Loop);
   WayOut[Loop] = Result;
   return Result;
 }

@@ -18,6 +18,8 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <optional>
+
 namespace taskleak {
 
 /// What counts as a cancellation point.
@@ -37,6 +39,15 @@ struct UncancellableLoop {
   const clang::FunctionDecl *Function = nullptr; ///< the function holding it
 };
 
+/// A loop that keeps a task alive until it is stopped, or forever.
+struct LongRunningLoop {
+  const clang::Stmt *Loop = nullptr;
+  const clang::FunctionDecl *Function = nullptr; ///< the function holding it
+  /// The flag or stop request that ends it (`running_`,
+  /// `token.stop_requested()`); null when nothing ends it.
+  const clang::Expr *StopTest = nullptr;
+};
+
 class TaskAnalysis {
 public:
   TaskAnalysis(const Library &Lib, clang::ASTContext &Ctx,
@@ -45,11 +56,9 @@ public:
 
   const Library &library() const { return Lib; }
 
-  static bool isLoop(const clang::Stmt *S);
-  /// A loop whose condition is absent or constant true.
+  /// A loop whose condition is absent or constant true (lib/AstNav.h).
   bool hasConstantTrueCondition(const clang::Stmt *Loop);
-  /// A way out of \p Loop: a break of it, return, throw, co_return, goto out
-  /// of it, or a call to a noreturn function. Nested lambdas do not count.
+  /// A way out of \p Loop (forEachWayOut in lib/AstNav.h), memoised.
   bool hasWayOut(const clang::Stmt *Loop);
   bool isEndlessLoop(const clang::Stmt *Loop) {
     return hasConstantTrueCondition(Loop) && !hasWayOut(Loop);
@@ -69,6 +78,17 @@ public:
   /// parameter, capture, bound argument or referenced entity, or for co_spawn
   /// a completion token that binds or propagates cancellation.
   bool hasStopHandle(const SpawnSite &S);
+
+  /// A loop of the task (in its body, or in a function it calls, CallDepth
+  /// levels) that ends only when a stop flag or stop request says so: a
+  /// loop with no way out whose condition is constant true (it never ends)
+  /// or a stop test, or a constant-true loop whose every way out is guarded
+  /// by a stop test. A stop test reads std::atomic<bool>/atomic_flag or bool
+  /// state that outlives the loop's function (a member, a global, a
+  /// by-reference capture or parameter), or asks a stop token
+  /// (`stop_requested()`), possibly negated, compared with a constant or
+  /// combined with && and ||. Implemented in lib/LongRunningLoops.cpp.
+  std::optional<LongRunningLoop> longRunningLoop(const TaskCallable &Task);
 
   /// Functions we analyse: with a body we can see, outside system headers.
   bool isAnalysable(const clang::FunctionDecl *FD) const;

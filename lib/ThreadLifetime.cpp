@@ -2,7 +2,8 @@
 #include "lib/ThreadLifetime.h"
 #include "lib/Expressions.h"
 
-#include "lib/SyncObjects.h"
+#include "lib/AstNav.h"
+#include "lib/CfgPaths.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -382,28 +383,6 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
   return std::nullopt;
 }
 
-/// The function (or lambda call operator) whose body holds \p S, and the
-/// chain of statements from \p S up to that body.
-static const FunctionDecl *
-enclosingFunction(const Stmt *S, ASTContext &Ctx,
-                  llvm::SmallVectorImpl<const Stmt *> *Chain = nullptr) {
-  DynTypedNode Node = DynTypedNode::create(*S);
-  for (int Guard = 0; Guard < 256; ++Guard) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    Node = Parents[0];
-    if (const auto *FD = Node.get<FunctionDecl>())
-      return FD;
-    if (const auto *L = Node.get<LambdaExpr>())
-      return L->getCallOperator();
-    if (Chain)
-      if (const auto *St = Node.get<Stmt>())
-        Chain->push_back(St);
-  }
-  return nullptr;
-}
-
 std::optional<DetachedThread>
 resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
               ASTContext &Ctx) {
@@ -450,230 +429,6 @@ resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
     return std::nullopt;
   Out.Spawn = *Site;
   return Out;
-}
-
-// ---------------------------------------------------------------------------
-// Long-running tasks
-// ---------------------------------------------------------------------------
-
-namespace {
-
-class LongRunningFinder {
-public:
-  LongRunningFinder(TaskAnalysis &A, ASTContext &Ctx, unsigned CallDepth)
-      : A(A), Ctx(Ctx), CallDepth(CallDepth) {}
-
-  std::optional<LongRunningLoop> inFunction(const FunctionDecl *FD,
-                                            unsigned Depth) {
-    if (!FD || Depth > CallDepth || !A.isAnalysable(FD) ||
-        !Visited.insert(FD->getCanonicalDecl()).second)
-      return std::nullopt;
-    return inStmt(userBody(FD), FD, Depth);
-  }
-
-private:
-  std::optional<LongRunningLoop> inStmt(const Stmt *S, const FunctionDecl *FD,
-                                        unsigned Depth) {
-    if (!S || isa<LambdaExpr>(S))
-      return std::nullopt; // a nested lambda runs when someone calls it
-    if (TaskAnalysis::isLoop(S)) {
-      if (std::optional<LongRunningLoop> L = classify(S, FD))
-        return L;
-    }
-    if (const auto *Call = dyn_cast<CallExpr>(S))
-      if (std::optional<LongRunningLoop> L =
-              inFunction(Call->getDirectCallee(), Depth + 1))
-        return L;
-    for (const Stmt *Child : S->children())
-      if (std::optional<LongRunningLoop> L = inStmt(Child, FD, Depth))
-        return L;
-    return std::nullopt;
-  }
-
-  const Expr *loopCondition(const Stmt *Loop) {
-    if (const auto *W = dyn_cast<WhileStmt>(Loop))
-      return W->getConditionVariable() ? nullptr : W->getCond();
-    if (const auto *D = dyn_cast<DoStmt>(Loop))
-      return D->getCond();
-    if (const auto *F = dyn_cast<ForStmt>(Loop))
-      return F->getConditionVariable() ? nullptr : F->getCond();
-    return nullptr;
-  }
-
-  std::optional<LongRunningLoop> classify(const Stmt *Loop,
-                                          const FunctionDecl *FD) {
-    if (isa<CXXForRangeStmt>(Loop))
-      return std::nullopt;
-    if (A.hasConstantTrueCondition(Loop)) {
-      if (!A.hasWayOut(Loop))
-        return LongRunningLoop{Loop, FD, nullptr};
-      const Expr *Guard = nullptr;
-      if (waysOutOnlyOnStop(Loop, FD, Guard) && Guard)
-        return LongRunningLoop{Loop, FD, Guard};
-      return std::nullopt;
-    }
-    const Expr *Cond = loopCondition(Loop);
-    if (!Cond || !onlyOnStop(Cond, false, FD, 0))
-      return std::nullopt;
-    const Expr *Guard = nullptr;
-    if (A.hasWayOut(Loop) && !waysOutOnlyOnStop(Loop, FD, Guard))
-      return std::nullopt;
-    return LongRunningLoop{Loop, FD, Cond};
-  }
-
-  /// Every way out of \p Loop is inside an `if` whose condition is a stop
-  /// test on the side that leaves.
-  bool waysOutOnlyOnStop(const Stmt *Loop, const FunctionDecl *FD,
-                         const Expr *&Guard) {
-    bool Ok = true;
-    for (const Stmt *Child : Loop->children())
-      visitWayOut(Child, FD, /*BreakLeaves=*/true, /*Guarded=*/false, Guard,
-                  Ok);
-    return Ok;
-  }
-
-  void visitWayOut(const Stmt *S, const FunctionDecl *FD, bool BreakLeaves,
-                   bool Guarded, const Expr *&Guard, bool &Ok) {
-    if (!S || !Ok || isa<LambdaExpr>(S))
-      return;
-    bool IsWayOut = (isa<BreakStmt>(S) && BreakLeaves) || isa<ReturnStmt>(S) ||
-                    isa<CoreturnStmt>(S) || isa<CXXThrowExpr>(S) ||
-                    isa<GotoStmt>(S) || isa<IndirectGotoStmt>(S);
-    if (const auto *Call = dyn_cast<CallExpr>(S))
-      if (const FunctionDecl *Callee = Call->getDirectCallee();
-          Callee && Callee->isNoReturn())
-        IsWayOut = true;
-    if (IsWayOut && !Guarded) {
-      Ok = false;
-      return;
-    }
-    if (const auto *If = dyn_cast<IfStmt>(S)) {
-      visitWayOut(If->getCond(), FD, BreakLeaves, Guarded, Guard, Ok);
-      const Expr *Cond = If->getCond();
-      bool ThenStop = Cond && onlyOnStop(Cond, true, FD, 0);
-      bool ElseStop = Cond && onlyOnStop(Cond, false, FD, 0);
-      if ((ThenStop || ElseStop) && !Guard)
-        Guard = Cond;
-      visitWayOut(If->getThen(), FD, BreakLeaves, Guarded || ThenStop, Guard,
-                  Ok);
-      visitWayOut(If->getElse(), FD, BreakLeaves, Guarded || ElseStop, Guard,
-                  Ok);
-      return;
-    }
-    bool Inner = BreakLeaves && !TaskAnalysis::isLoop(S) && !isa<SwitchStmt>(S);
-    for (const Stmt *Child : S->children())
-      visitWayOut(Child, FD, Inner, Guarded, Guard, Ok);
-  }
-
-  /// \p E can evaluate to \p Value only when a stop flag or stop request
-  /// says so.
-  bool onlyOnStop(const Expr *E, bool Value, const FunctionDecl *FD,
-                  unsigned Depth) {
-    if (!E || Depth > 8)
-      return false;
-    E = stripObject(E);
-    if (const auto *U = dyn_cast<UnaryOperator>(E)) {
-      if (U->getOpcode() == UO_LNot)
-        return onlyOnStop(U->getSubExpr(), !Value, FD, Depth + 1);
-      return false;
-    }
-    if (const auto *B = dyn_cast<BinaryOperator>(E)) {
-      const Expr *L = B->getLHS(), *R = B->getRHS();
-      switch (B->getOpcode()) {
-      case BO_LAnd:
-        return Value ? onlyOnStop(L, true, FD, Depth + 1) ||
-                           onlyOnStop(R, true, FD, Depth + 1)
-                     : onlyOnStop(L, false, FD, Depth + 1) &&
-                           onlyOnStop(R, false, FD, Depth + 1);
-      case BO_LOr:
-        return Value ? onlyOnStop(L, true, FD, Depth + 1) &&
-                           onlyOnStop(R, true, FD, Depth + 1)
-                     : onlyOnStop(L, false, FD, Depth + 1) ||
-                           onlyOnStop(R, false, FD, Depth + 1);
-      case BO_EQ:
-      case BO_NE:
-        // `stop_ == true`, `state_ != State::Running`
-        if (integerConstant(R, Ctx) || isa<DeclRefExpr>(stripObject(R)))
-          return isStopFlag(L, FD, Depth + 1);
-        return false;
-      default:
-        return false;
-      }
-    }
-    return isStopFlag(E, FD, Depth);
-  }
-
-  /// A read of a stop flag or a stop-request query, whatever its value.
-  bool isStopFlag(const Expr *E, const FunctionDecl *FD, unsigned Depth) {
-    E = stripObject(E);
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-      const CXXMethodDecl *M = MC->getMethodDecl();
-      // An atomic's conversion operator.
-      if (isa_and_nonnull<CXXConversionDecl>(M))
-        return Library::isAtomicFlagType(
-                   MC->getImplicitObjectArgument()->getType()) &&
-               isStopFlag(MC->getImplicitObjectArgument(), FD, Depth + 1);
-      if (!M || !M->getIdentifier())
-        return false;
-      StringRef Name = M->getName();
-      const Expr *Obj = MC->getImplicitObjectArgument();
-      if (Name == "stop_requested" || Name == "isInterruptionRequested" ||
-          Name == "interruption_requested")
-        return true;
-      if ((Name == "load" || Name == "test") && Obj &&
-          Library::isAtomicFlagType(Obj->getType()))
-        return isStopFlag(Obj, FD, Depth + 1);
-    }
-    if (const auto *Call = dyn_cast<CallExpr>(E)) {
-      // A getter: `bool running() const { return running_; }`.
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Callee && Call->getNumArgs() == 0 && A.isAnalysable(Callee))
-        if (const auto *Body = dyn_cast_or_null<CompoundStmt>(userBody(Callee));
-            Body && Body->size() == 1)
-          if (const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front()))
-            return Ret->getRetValue() &&
-                   onlyOnStop(Ret->getRetValue(), true, Callee, Depth + 1) &&
-                   onlyOnStop(Ret->getRetValue(), false, Callee, Depth + 1);
-      return false;
-    }
-    const ValueDecl *D = nullptr;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-      D = DRE->getDecl();
-    else if (const auto *ME = dyn_cast<MemberExpr>(E))
-      D = ME->getMemberDecl();
-    if (!D)
-      return false;
-    QualType T = D->getType();
-    if (Library::isAtomicFlagType(T))
-      return true;
-    if (!T.getNonReferenceType()->isBooleanType() ||
-        T.getNonReferenceType().isConstQualified())
-      return false;
-    if (isa<FieldDecl>(D) || T->isReferenceType() ||
-        T.isVolatileQualified())
-      return true;
-    // A variable that outlives the loop's function: a global, or a local of
-    // the spawner captured by reference.
-    if (const auto *VD = dyn_cast<VarDecl>(D))
-      return VD->hasGlobalStorage() ||
-             VD->getParentFunctionOrMethod() != FD;
-    return false;
-  }
-
-  TaskAnalysis &A;
-  ASTContext &Ctx;
-  unsigned CallDepth;
-  llvm::SmallPtrSet<const FunctionDecl *, 8> Visited;
-};
-
-} // namespace
-
-std::optional<LongRunningLoop> longRunningLoop(const TaskCallable &Task,
-                                               TaskAnalysis &A, ASTContext &Ctx,
-                                               unsigned CallDepth) {
-  if (!Task.Function || !Task.body())
-    return std::nullopt;
-  return LongRunningFinder(A, Ctx, CallDepth).inFunction(Task.Function, 0);
 }
 
 static bool isSharedPtr(QualType T) {
@@ -727,33 +482,6 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
   return std::nullopt;
 }
 
-/// Whether \p Inner is \p Outer or inside it.
-static bool containsStmt(const Stmt *Outer, const Stmt *Inner) {
-  if (Outer == Inner)
-    return true;
-  for (const Stmt *Child : Outer->children())
-    if (Child && containsStmt(Child, Inner))
-      return true;
-  return false;
-}
-
-/// A loop that runs until something happens, not a counted number of
-/// times: `while`, `do ... while` (not `while (0)`), or a `for` without a
-/// condition or an increment.
-static bool isOpenEndedLoop(const Stmt *S, ASTContext &Ctx) {
-  if (isa<WhileStmt>(S))
-    return true;
-  if (const auto *D = dyn_cast<DoStmt>(S)) {
-    bool Value = true;
-    const Expr *C = D->getCond();
-    return !(C && !C->isValueDependent() &&
-             C->EvaluateAsBooleanCondition(Value, Ctx) && !Value);
-  }
-  if (const auto *F = dyn_cast<ForStmt>(S))
-    return !F->getCond() || !F->getInc();
-  return false;
-}
-
 /// The innermost open-ended loop around both the detach and the spawn, in
 /// the function that holds the detach.
 const Stmt *openEndedLoopAround(const Expr *Detach, const Expr *Spawn,
@@ -767,7 +495,7 @@ const Stmt *openEndedLoopAround(const Expr *Detach, const Expr *Spawn,
     if (Node.get<Decl>() || Node.get<LambdaExpr>())
       return nullptr; // the function's boundary
     const Stmt *S = Node.get<Stmt>();
-    if (S && TaskAnalysis::isLoop(S) && containsStmt(S, Spawn))
+    if (S && isLoop(S) && isInside(Spawn, S, Ctx))
       return isOpenEndedLoop(S, Ctx) ? S : nullptr;
   }
   return nullptr;

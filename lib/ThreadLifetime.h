@@ -16,7 +16,6 @@
 #define TASKLEAK_LIB_THREADLIFETIME_H
 
 #include "lib/Library.h"
-#include "lib/TaskAnalysis.h"
 #include "lib/TaskBody.h"
 
 #include "clang/AST/ASTContext.h"
@@ -129,29 +128,6 @@ struct DetachedThread {
 std::optional<DetachedThread>
 resolveDetach(const clang::CXXMemberCallExpr *Detach, const Library &Lib,
               clang::ASTContext &Ctx);
-
-/// A loop that keeps a task alive until it is stopped, or forever.
-struct LongRunningLoop {
-  const clang::Stmt *Loop = nullptr;
-  const clang::FunctionDecl *Function = nullptr; ///< the function holding it
-  /// The flag or stop request that ends it (`running_`,
-  /// `token.stop_requested()`); null when nothing ends it.
-  const clang::Expr *StopTest = nullptr;
-};
-
-/// A loop of the task (in its body, or in a function it calls, CallDepth
-/// levels) that ends only when a stop flag or stop request says so: a loop
-/// with no way out whose condition is constant true (it never ends) or a
-/// stop test, or a constant-true loop whose every way out is guarded by a
-/// stop test. A stop test reads std::atomic<bool>/atomic_flag or bool
-/// state that outlives the loop's function (a member, a global, a
-/// by-reference capture or parameter), or asks a stop token
-/// (`stop_requested()`), possibly negated, compared with a constant or
-/// combined with && and ||.
-std::optional<LongRunningLoop> longRunningLoop(const TaskCallable &Task,
-                                               TaskAnalysis &A,
-                                               clang::ASTContext &Ctx,
-                                               unsigned CallDepth = 3);
 
 /// State of the spawning function that a task uses by reference.
 struct BorrowedState {

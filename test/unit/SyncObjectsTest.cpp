@@ -1,5 +1,7 @@
 //===--- SyncObjectsTest.cpp - trip counts and CFG paths -------------------===//
+#include "lib/CfgPaths.h"
 #include "lib/SyncObjects.h"
+#include "lib/TripCounts.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Frontend/ASTUnit.h"

@@ -1,0 +1,170 @@
+//===--- CfgPaths.cpp - path search over a function's CFG -----------------===//
+#include "lib/CfgPaths.h"
+#include "lib/TripCounts.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+
+namespace taskleak {
+
+static bool containsCredit(const Stmt *S,
+                           llvm::function_ref<unsigned(const Stmt *)> Credit) {
+  if (!S)
+    return false;
+  if (Credit(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (containsCredit(Child, Credit))
+      return true;
+  return false;
+}
+
+std::optional<ExitPath>
+findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
+                      llvm::function_ref<unsigned(const Stmt *)> Credit,
+                      ASTContext &Ctx, bool LoopsRunOnce) {
+  PathSearchOptions Options;
+  Options.LoopsRunOnce = LoopsRunOnce;
+  return findPathWithoutCredit(Fn, From, Needed, Credit, Ctx, Options);
+}
+
+/// The element of \p G where \p From is evaluated: the element that is
+/// \p From, or else the first one that is an ancestor of it.
+static std::optional<std::pair<const CFGBlock *, unsigned>>
+findElement(const CFG &G, const Stmt *From, ASTContext &Ctx) {
+  llvm::SmallPtrSet<const Stmt *, 8> Ancestors;
+  DynTypedNode Node = DynTypedNode::create(*From);
+  for (int Guard = 0; Guard < 16; ++Guard) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.size() != 1 || !Parents[0].get<Stmt>())
+      break;
+    Node = Parents[0];
+    Ancestors.insert(Node.get<Stmt>());
+  }
+  std::optional<std::pair<const CFGBlock *, unsigned>> Ancestor;
+  for (const CFGBlock *B : G)
+    for (unsigned I = 0; I < B->size(); ++I)
+      if (std::optional<CFGStmt> CS = (*B)[I].getAs<CFGStmt>()) {
+        if (CS->getStmt() == From)
+          return std::make_pair(B, I);
+        if (!Ancestor && Ancestors.count(CS->getStmt()))
+          Ancestor = std::make_pair(B, I);
+      }
+  return Ancestor;
+}
+
+std::optional<ExitPath>
+findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
+                      llvm::function_ref<unsigned(const Stmt *)> Credit,
+                      ASTContext &Ctx, const PathSearchOptions &Options) {
+  if (!Fn || !Fn->getBody() || Needed == 0)
+    return std::nullopt;
+  const VarDecl *ScopeVar = Options.UntilScopeEndOf;
+  CFG::BuildOptions Opts;
+  if (ScopeVar) {
+    Opts.AddImplicitDtors = true;
+    Opts.setAllAlwaysAdd();
+  }
+  std::unique_ptr<CFG> G =
+      CFG::buildCFG(Fn, Fn->getBody(), &Ctx, Opts);
+  if (!G)
+    return std::nullopt;
+
+  struct State {
+    const CFGBlock *Block;
+    unsigned Index;  // first element to look at
+    unsigned Credit; // collected so far, capped at Needed
+    const Stmt *Exit;
+  };
+  llvm::SmallVector<State, 16> Work;
+  if (!From) {
+    Work.push_back({&G->getEntry(), 0, 0, nullptr});
+  } else if (ScopeVar) {
+    if (auto At = findElement(*G, From, Ctx))
+      Work.push_back({At->first, At->second + 1, 0, nullptr});
+    else
+      return std::nullopt;
+  } else {
+    for (const CFGBlock *B : *G) {
+      for (unsigned I = 0; I < B->size(); ++I)
+        if (std::optional<CFGStmt> CS = (*B)[I].getAs<CFGStmt>())
+          if (CS->getStmt() == From) {
+            Work.push_back({B, I + 1, 0, nullptr});
+            break;
+          }
+      if (!Work.empty())
+        break;
+    }
+    if (Work.empty())
+      return std::nullopt;
+  }
+  llvm::DenseSet<std::pair<const CFGBlock *, unsigned>> Seen;
+  while (!Work.empty()) {
+    State S = Work.pop_back_val();
+    if (S.Block == &G->getExit()) {
+      if (ScopeVar)
+        continue; // left by a throw: exceptional paths are not followed
+      return ExitPath{S.Exit};
+    }
+    if (S.Block->hasNoReturnElement())
+      continue; // abort(), a fatal check: the process ends, nothing waits
+    bool Satisfied = false;
+    for (unsigned I = S.Index; I < S.Block->size(); ++I) {
+      if (ScopeVar)
+        if (std::optional<CFGAutomaticObjDtor> D =
+                (*S.Block)[I].getAs<CFGAutomaticObjDtor>();
+            D && D->getVarDecl() == ScopeVar) {
+          if (!Options.AcceptsExit || Options.AcceptsExit(D->getTriggerStmt()))
+            return ExitPath{D->getTriggerStmt()};
+          Satisfied = true; // this way out is not one we report
+          break;
+        }
+      std::optional<CFGStmt> CS = (*S.Block)[I].getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *St = CS->getStmt();
+      unsigned C = Credit(St);
+      S.Credit = C >= Needed - S.Credit ? Needed : S.Credit + C;
+      if (S.Credit >= Needed) {
+        Satisfied = true;
+        break;
+      }
+      if (isa<ReturnStmt>(St) || isa<CXXThrowExpr>(St) || isa<CoreturnStmt>(St))
+        S.Exit = St;
+    }
+    if (Satisfied)
+      continue;
+    // A loop with a constant, non-zero trip count is entered: its first
+    // round runs (the CFG does not know `i < 3` holds for `i = 0`).
+    bool Entered = false;
+    if (const Stmt *T = S.Block->getTerminatorStmt())
+      if (isa<ForStmt>(T) || isa<CXXForRangeStmt>(T))
+        if (std::optional<uint64_t> N = constantTripCount(T, Ctx);
+            N && *N > 0 && (Options.LoopsRunOnce || containsCredit(T, Credit)))
+          Entered = true;
+    // A branch that settles the need (the false edge of `t.joinable()`).
+    const Expr *Cond = nullptr;
+    if (Options.SettlesBranch && S.Block->succ_size() == 2)
+      Cond = dyn_cast_or_null<Expr>(S.Block->getTerminatorCondition());
+    unsigned SuccIndex = 0;
+    for (const CFGBlock::AdjacentBlock &Succ : S.Block->succs()) {
+      unsigned Index = SuccIndex++;
+      if (Entered && Index == 1)
+        continue; // the exit edge of the loop
+      if (Cond && Options.SettlesBranch(Cond, Index == 0))
+        continue;
+      const CFGBlock *Next = Succ.getReachableBlock();
+      if (!Next || !Seen.insert({Next, S.Credit}).second)
+        continue;
+      Work.push_back({Next, 0, S.Credit, S.Exit});
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace taskleak
