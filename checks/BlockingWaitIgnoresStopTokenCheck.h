@@ -11,9 +11,9 @@
 
 namespace taskleak {
 
-/// Finds blocking waits (condition variables, semaphores, futures, joins,
-/// channel receives, latches) in a task that has a stop token, which a stop
-/// request cannot wake: the task stays blocked after request_stop().
+/// Finds blocking waits in a task that has a stop token which a stop request
+/// cannot wake (condition variables, semaphores, futures, joins, latches,
+/// channel receives), so the task stays blocked after request_stop().
 ///
 /// For the user-facing documentation see:
 /// docs/checks/blocking-wait-ignores-stop-token.md

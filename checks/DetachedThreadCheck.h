@@ -6,10 +6,9 @@
 
 namespace taskleak {
 
-/// Finds detach() calls that make a long-running thread (one that runs until
-/// it is asked to stop, or forever) unjoinable where that is a leak or a
-/// shutdown hazard: inside a retry/reconnect/accept loop, or when the task
-/// uses `this` or the spawner's locals by reference.
+/// Finds detach() calls that make a long-running thread unjoinable where that
+/// is a leak or a shutdown hazard: inside a retry, reconnect or accept loop, or
+/// when the task uses 'this' or the spawner's locals by reference.
 ///
 /// For the user-facing documentation see: docs/checks/detached-thread.md
 class DetachedThreadCheck : public TaskleakCheck {

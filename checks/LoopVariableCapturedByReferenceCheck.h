@@ -8,11 +8,10 @@
 
 namespace taskleak {
 
-/// Finds tasks spawned in a loop that refer by reference to a variable whose
-/// lifetime or value belongs to one iteration (a by-value range-for
-/// variable, a `for` induction variable, a local of the loop body), when the
-/// iteration does not wait for the task: the task can see a later value or a
-/// destroyed object.
+/// Finds tasks spawned in a loop that refer by reference to a variable of one
+/// iteration (a by-value range-for variable, a for induction variable, a local
+/// of the loop body) when the iteration does not wait for the task, which can
+/// then see a later value or a destroyed object.
 ///
 /// For the user-facing documentation see:
 /// docs/checks/loop-variable-captured-by-reference.md

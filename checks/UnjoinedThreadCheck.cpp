@@ -1,6 +1,8 @@
 //===--- UnjoinedThreadCheck.cpp - taskleak --------------------------------===//
 #include "checks/UnjoinedThreadCheck.h"
 
+#include "checks/Manifest.h"
+
 #include "lib/Matchers.h"
 #include "lib/ThreadLifetime.h"
 
@@ -16,8 +18,9 @@ namespace taskleak {
 UnjoinedThreadCheck::UnjoinedThreadCheck(StringRef Name,
                                          tidy::ClangTidyContext *Context)
     : TaskleakCheck(Name, Context),
-      IgnoredExitMacros(Options.get("IgnoredExitMacros",
-                                    "^(ASSERT_|GTEST_|REQUIRE|CATCH_REQUIRE)")) {}
+      IgnoredExitMacros(
+          Options.get("IgnoredExitMacros",
+                      defaults::UnjoinedThreadCheck::IgnoredExitMacros)) {}
 
 void UnjoinedThreadCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   TaskleakCheck::storeOptions(Opts);

@@ -6,11 +6,10 @@
 
 namespace taskleak {
 
-/// Finds std::thread objects that can be destroyed while still joinable: a
-/// local variable that some path takes out of its scope without a join,
-/// detach or move, and a private member that no member function of its
-/// class ever joins, detaches or moves. std::thread's destructor then calls
-/// std::terminate.
+/// Finds std::thread objects that can be destroyed while still joinable (a
+/// local that some path takes out of its scope without a join, detach or move,
+/// a private member that no member function joins, detaches or moves), so that
+/// their destructor calls std::terminate.
 ///
 /// For the user-facing documentation see: docs/checks/unjoined-thread.md
 class UnjoinedThreadCheck : public TaskleakCheck {

@@ -1,5 +1,6 @@
 //===--- Report.cpp - findings with positions, fingerprints, JSON, SARIF --===//
 #include "tools/taskleak/Report.h"
+#include "checks/Manifest.h"
 #include "tools/taskleak/Worker.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -44,32 +45,6 @@ StringRef docOf(StringRef Check) {
     if (D.Name && Check == D.Name)
       return D.Markdown;
   return "";
-}
-
-/// The first paragraph of a check page (after its title), on one line.
-std::string firstParagraph(StringRef Markdown) {
-  SmallVector<StringRef> Lines;
-  Markdown.split(Lines, '\n');
-  std::string Out;
-  bool Started = false;
-  for (StringRef L : Lines) {
-    L = L.trim();
-    if (!Started && (L.empty() || L.starts_with("#")))
-      continue;
-    if (L.empty() || L.starts_with("#"))
-      break;
-    Started = true;
-    if (!Out.empty())
-      Out += ' ';
-    Out += L.str();
-  }
-  return Out;
-}
-
-std::string firstSentence(StringRef Paragraph) {
-  const size_t End = Paragraph.find(". ");
-  return (End == StringRef::npos ? Paragraph : Paragraph.take_front(End + 1))
-      .str();
 }
 
 bool isIdentChar(char C) { return isAlnum(C) || C == '_'; }
@@ -399,19 +374,21 @@ private:
   SourceFiles &Sources;
 };
 
+/// A check's SARIF rule: its descriptions from checks/Checks.def, its help
+/// from its embedded doc page.
 json::Object rule(StringRef Check) {
-  const StringRef Doc = docOf(Check);
-  std::string Full = firstParagraph(Doc);
-  if (Full.empty())
-    Full = Check.str();
+  const CheckInfo *Info = findCheck(Check);
+  const std::string Summary = Info ? Info->Summary.str() : Check.str();
   json::Object R{
       {"id", Check},
       {"name", Check},
-      {"shortDescription", json::Object{{"text", firstSentence(Full)}}},
-      {"fullDescription", json::Object{{"text", Full}}},
+      {"shortDescription", json::Object{{"text", Summary}}},
+      {"fullDescription", json::Object{{"text", Summary}}},
       {"defaultConfiguration", json::Object{{"level", "warning"}}}};
-  // A check without a page in docs/checks/ (when this taskleak was built)
-  // still gets a help text: code scanning shows it with every alert.
+  // Every check of the manifest has its page (EmbedDocs.cmake fails the
+  // build otherwise); a diagnostic of another name still gets a help text:
+  // code scanning shows it with every alert.
+  const StringRef Doc = docOf(Check);
   std::string Help =
       Doc.empty() ? Check.str() + ": no documentation page was embedded in "
                                   "this build of taskleak."

@@ -13,6 +13,7 @@
 // Exit status: 0 clean, 1 findings, 2 usage, configuration or parse errors.
 //
 //===----------------------------------------------------------------------===//
+#include "checks/Manifest.h"
 #include "lib/Models.h"
 #include "tools/taskleak/Cache.h"
 #include "tools/taskleak/Diagnostics.h"
@@ -290,10 +291,7 @@ int main(int argc, const char **argv) {
       return Failure;
     }
     if (ListChecks) {
-      outs() << "Enabled checks:";
-      for (const std::string &Name : Enabled)
-        outs() << "\n    " << Name;
-      outs() << "\n\n";
+      taskleak::printCheckList(outs(), Enabled);
       return Clean;
     }
   }
