@@ -23,10 +23,8 @@ void BlockingWaitIgnoresStopTokenCheck::check(
   std::optional<StopHandle> Handle = StopAwareness::stopHandle(*Lib, FD);
   if (!Handle)
     return; // no stop token here: nothing a wait could observe
-  if (!Awareness)
-    Awareness = std::make_unique<StopAwareness>(analysis(*Result.Context),
-                                                *Result.Context);
-  for (const UnwakeableWait &W : Awareness->unwakeableWaits(FD)) {
+  StopAwareness &Awareness = stopAwareness(*Result.Context);
+  for (const UnwakeableWait &W : Awareness.unwakeableWaits(FD)) {
     SourceLocation Loc = W.Call->getExprLoc();
     if (!Reported.insert(Loc).second)
       continue; // another instantiation of the same template
@@ -35,7 +33,7 @@ void BlockingWaitIgnoresStopTokenCheck::check(
           diag(Loc, "'%0' blocks and a stop request on '%1' cannot wake it, "
                     "so the task may never end")
           << W.Name << Handle->Var->getName();
-      if (auto Fix = Awareness->stopTokenWaitFix(W, FD, *Handle))
+      if (auto Fix = Awareness.stopTokenWaitFix(W, FD, *Handle))
         for (const FixItHint &H : *Fix)
           D << H;
     }
@@ -49,7 +47,6 @@ void BlockingWaitIgnoresStopTokenCheck::check(
 }
 
 void BlockingWaitIgnoresStopTokenCheck::onEndOfTranslationUnit() {
-  Awareness.reset();
   Reported.clear();
   TaskleakCheck::onEndOfTranslationUnit();
 }

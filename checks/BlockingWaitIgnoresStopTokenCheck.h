@@ -7,8 +7,6 @@
 
 #include "llvm/ADT/DenseSet.h"
 
-#include <memory>
-
 namespace taskleak {
 
 /// Finds blocking waits in a task that has a stop token which a stop request
@@ -25,7 +23,6 @@ public:
   void onEndOfTranslationUnit() override;
 
 private:
-  std::unique_ptr<StopAwareness> Awareness;
   llvm::DenseSet<clang::SourceLocation> Reported;
 };
 

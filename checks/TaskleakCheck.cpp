@@ -3,42 +3,59 @@
 
 namespace taskleak {
 
+/// `CallDepth`, local or global; a value above MaxCallDepth is a
+/// configuration error (one that is not a number is reported by clang-tidy).
+static unsigned readCallDepth(const clang::tidy::ClangTidyCheck &Check,
+                              const clang::tidy::ClangTidyCheck::OptionsView &Options) {
+  unsigned Depth = Options.getLocalOrGlobal("CallDepth", DefaultCallDepth);
+  if (Depth <= MaxCallDepth)
+    return Depth;
+  Check.configurationDiag("invalid configuration value '%0' for option "
+                          "'CallDepth'; calls are followed at most %1 levels")
+      << Depth << MaxCallDepth;
+  return MaxCallDepth;
+}
+
 TaskleakCheck::TaskleakCheck(llvm::StringRef Name,
                              clang::tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      ModelFile(Options.getLocalOrGlobal("ModelFile", "")),
-      CallDepth(Options.getLocalOrGlobal("CallDepth", 3U)) {}
+    : ClangTidyCheck(Name, Context), TidyContext(Context),
+      Options_{Options.getLocalOrGlobal("ModelFile", "").str(),
+               readCallDepth(*this, Options)} {}
 
 void TaskleakCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "ModelFile", ModelFile);
-  Options.store(Opts, "CallDepth", CallDepth);
+  Options.store(Opts, "ModelFile", Options_.ModelFile);
+  Options.store(Opts, "CallDepth", Options_.CallDepth);
+}
+
+Session &TaskleakCheck::session() {
+  if (!Shared)
+    Shared = Session::acquire(TidyContext, getCurrentMainFile(), Options_);
+  return *Shared;
 }
 
 const Library *TaskleakCheck::library() {
-  if (Lib)
-    return &*Lib;
-  if (ModelsFailed)
-    return nullptr;
-  ModelError Err;
-  const ModelSet *Models =
-      modelsFor(getCurrentMainFile().str(), ModelFile, Err);
-  if (!Models) {
-    ModelsFailed = true;
-    reportModelError(Err);
-    return nullptr;
+  Session &S = session();
+  if (const ModelError *Err = S.modelError(); Err && !ReportedModelError) {
+    ReportedModelError = true;
+    reportModelError(*Err);
   }
-  Lib.emplace(*Models);
-  return &*Lib;
+  return S.library();
 }
 
 TaskAnalysis &TaskleakCheck::analysis(clang::ASTContext &Ctx) {
   assert(library() && "callers check library() first");
-  if (!Analysis)
-    Analysis = std::make_unique<TaskAnalysis>(*library(), Ctx, CallDepth);
-  return *Analysis;
+  return session().analysis(Ctx);
 }
 
-void TaskleakCheck::onEndOfTranslationUnit() { Analysis.reset(); }
+StopAwareness &TaskleakCheck::stopAwareness(clang::ASTContext &Ctx) {
+  assert(library() && "callers check library() first");
+  return session().stopAwareness(Ctx);
+}
+
+void TaskleakCheck::onEndOfTranslationUnit() {
+  Shared.reset();
+  ReportedModelError = false;
+}
 
 } // namespace taskleak

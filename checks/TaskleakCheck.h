@@ -1,20 +1,23 @@
 //===--- TaskleakCheck.h - what every taskleak check shares ----*- C++ -*-===//
 //
-// Options common to all checks (the model file, how deep calls are followed)
-// and the per-translation-unit core objects: the library models that apply to
-// the main file and the memoising TaskAnalysis.
+// The options common to all checks (`ModelFile`, `CallDepth`) and access to
+// the per-translation-unit Session (lib/Session.h) that every enabled check
+// of the TU shares: the library models of the main file, the TaskAnalysis and
+// the StopAwareness analysis. A check takes the session on first use and
+// drops it at the end of the TU.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TASKLEAK_CHECKS_TASKLEAKCHECK_H
 #define TASKLEAK_CHECKS_TASKLEAKCHECK_H
 
 #include "lib/Library.h"
+#include "lib/Session.h"
+#include "lib/StopAwareness.h"
 #include "lib/TaskAnalysis.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 
 #include <memory>
-#include <optional>
 
 namespace taskleak {
 
@@ -32,14 +35,17 @@ protected:
   /// The models for the current main file; null when they could not be
   /// loaded (the error has been reported).
   const Library *library();
+  /// The shared analyses of the current AST; require library().
   TaskAnalysis &analysis(clang::ASTContext &Ctx);
+  StopAwareness &stopAwareness(clang::ASTContext &Ctx);
 
 private:
-  const std::string ModelFile;
-  const unsigned CallDepth;
-  std::optional<Library> Lib;
-  bool ModelsFailed = false;
-  std::unique_ptr<TaskAnalysis> Analysis;
+  Session &session();
+
+  clang::tidy::ClangTidyContext *const TidyContext;
+  const SessionOptions Options_;
+  std::shared_ptr<Session> Shared;
+  bool ReportedModelError = false;
 };
 
 } // namespace taskleak

@@ -45,10 +45,10 @@ struct UnwakeableWait {
 
 class StopAwareness {
 public:
-  StopAwareness(TaskAnalysis &Analysis, clang::ASTContext &Ctx,
-                unsigned CallDepth = 3)
+  /// Follows calls as far as \p Analysis does (its CallDepth).
+  StopAwareness(TaskAnalysis &Analysis, clang::ASTContext &Ctx)
       : TA(Analysis), Lib(Analysis.library()), Ctx(Ctx),
-        CallDepth(CallDepth) {}
+        CallDepth(Analysis.callDepth()) {}
 
   /// The stop handle of \p FD: its first parameter of a stop-token type
   /// (other than a stop_callback), else the first such variable its lambda

@@ -94,7 +94,10 @@ bool TaskAnalysis::functionReachesCancellation(const FunctionDecl *FD,
                                                unsigned Depth) {
   if (!isAnalysable(FD) || Depth > CallDepth)
     return false;
-  auto Key = std::make_pair(FD->getCanonicalDecl(), static_cast<int>(Mode));
+  // Keyed by depth too: what a function reaches depends on how many levels
+  // are left, and a shared analysis must answer alike in any query order.
+  auto Key = std::make_pair(FD->getCanonicalDecl(),
+                            static_cast<unsigned>(Mode) * 64 + Depth);
   auto It = FunctionCancels.find(Key);
   if (It != FunctionCancels.end())
     return It->second;
@@ -143,18 +146,15 @@ bool TaskAnalysis::reachesCancellationPoint(const Stmt *S, CancelMode Mode) {
   return stmtReachesCancellation(S, Mode, 0);
 }
 
-void TaskAnalysis::collectLoops(const FunctionDecl *FD, CancelMode Mode,
-                                unsigned Depth,
-                                llvm::SmallPtrSetImpl<const FunctionDecl *> &Seen,
-                                llvm::SmallVectorImpl<UncancellableLoop> &Out) {
-  if (!isAnalysable(FD) || !Seen.insert(FD->getCanonicalDecl()).second)
-    return;
-  const FunctionDecl *Def = nullptr;
-  FD->hasBody(Def);
+/// The outermost endless loops without a cancellation point in the body of
+/// \p Def, and the functions it calls, in source order.
+void TaskAnalysis::collectLoops(
+    const FunctionDecl *Def, CancelMode Mode,
+    llvm::SmallVectorImpl<const FunctionDecl *> &Callees,
+    llvm::SmallVectorImpl<UncancellableLoop> &Out) {
   llvm::SmallVector<const Stmt *, 32> Work;
   if (const Stmt *Body = userBody(Def))
     Work.push_back(Body);
-  llvm::SmallVector<const FunctionDecl *, 8> Callees;
   while (!Work.empty()) {
     const Stmt *S = Work.pop_back_val();
     if (!S)
@@ -175,17 +175,29 @@ void TaskAnalysis::collectLoops(const FunctionDecl *FD, CancelMode Mode,
     for (auto It = Children.rbegin(); It != Children.rend(); ++It)
       Work.push_back(*It);
   }
-  if (Depth >= CallDepth)
-    return;
-  for (const FunctionDecl *Callee : Callees)
-    collectLoops(Callee, Mode, Depth + 1, Seen, Out);
 }
 
 llvm::SmallVector<UncancellableLoop, 2>
 TaskAnalysis::uncancellableLoops(const FunctionDecl *FD, CancelMode Mode) {
   llvm::SmallVector<UncancellableLoop, 2> Out;
+  // Depth-first over the call graph, without recursion (a chain of calls may
+  // be long), each function once: a function's loops, then its callees'.
   llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
-  collectLoops(FD, Mode, 0, Seen, Out);
+  llvm::SmallVector<std::pair<const FunctionDecl *, unsigned>, 16> Stack;
+  Stack.push_back({FD, 0});
+  while (!Stack.empty()) {
+    auto [Fn, Depth] = Stack.pop_back_val();
+    if (!isAnalysable(Fn) || !Seen.insert(Fn->getCanonicalDecl()).second)
+      continue;
+    const FunctionDecl *Def = nullptr;
+    Fn->hasBody(Def);
+    llvm::SmallVector<const FunctionDecl *, 8> Callees;
+    collectLoops(Def, Mode, Callees, Out);
+    if (Depth >= CallDepth)
+      continue;
+    for (auto It = Callees.rbegin(); It != Callees.rend(); ++It)
+      Stack.push_back({*It, Depth + 1});
+  }
   return Out;
 }
 
@@ -214,7 +226,7 @@ bool TaskAnalysis::stmtTouchesStopHandle(const Stmt *S, unsigned Depth) {
 bool TaskAnalysis::touchesStopHandle(const FunctionDecl *FD, unsigned Depth) {
   if (!isAnalysable(FD))
     return false;
-  const FunctionDecl *Key = FD->getCanonicalDecl();
+  auto Key = std::make_pair(FD->getCanonicalDecl(), Depth);
   auto It = FunctionTouchesHandle.find(Key);
   if (It != FunctionTouchesHandle.end())
     return It->second;

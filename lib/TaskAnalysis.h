@@ -18,9 +18,17 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace taskleak {
+
+/// How many levels of calls the analyses follow from a task body, a loop or a
+/// stop path into functions defined in the translation unit: the default of
+/// the `CallDepth` option, and the most it may be (a larger value is a
+/// configuration error; the analyses never follow more).
+inline constexpr unsigned DefaultCallDepth = 3;
+inline constexpr unsigned MaxCallDepth = 16;
 
 /// What counts as a cancellation point.
 enum class CancelMode {
@@ -50,11 +58,14 @@ struct LongRunningLoop {
 
 class TaskAnalysis {
 public:
+  /// Follows calls \p CallDepth levels (at most MaxCallDepth).
   TaskAnalysis(const Library &Lib, clang::ASTContext &Ctx,
-               unsigned CallDepth = 3)
-      : Lib(Lib), Ctx(Ctx), CallDepth(CallDepth) {}
+               unsigned CallDepth = DefaultCallDepth)
+      : Lib(Lib), Ctx(Ctx), CallDepth(std::min(CallDepth, MaxCallDepth)) {}
 
   const Library &library() const { return Lib; }
+  clang::ASTContext &context() const { return Ctx; }
+  unsigned callDepth() const { return CallDepth; }
 
   /// A loop whose condition is absent or constant true (lib/AstNav.h).
   bool hasConstantTrueCondition(const clang::Stmt *Loop);
@@ -70,7 +81,8 @@ public:
 
   /// Endless loops without a cancellation point in \p FD and in the
   /// functions it calls (CallDepth levels), outermost loops only, in source
-  /// order of discovery.
+  /// order of discovery. Each function is searched once per query, however
+  /// the functions call each other.
   llvm::SmallVector<UncancellableLoop, 2>
   uncancellableLoops(const clang::FunctionDecl *FD, CancelMode Mode);
 
@@ -99,9 +111,8 @@ private:
   bool functionReachesCancellation(const clang::FunctionDecl *FD,
                                    CancelMode Mode, unsigned Depth);
   bool awaitCancels(const clang::Expr *Operand, CancelMode Mode);
-  void collectLoops(const clang::FunctionDecl *FD, CancelMode Mode,
-                    unsigned Depth,
-                    llvm::SmallPtrSetImpl<const clang::FunctionDecl *> &Seen,
+  void collectLoops(const clang::FunctionDecl *Def, CancelMode Mode,
+                    llvm::SmallVectorImpl<const clang::FunctionDecl *> &Callees,
                     llvm::SmallVectorImpl<UncancellableLoop> &Out);
   bool touchesStopHandle(const clang::FunctionDecl *FD, unsigned Depth);
   bool stmtTouchesStopHandle(const clang::Stmt *S, unsigned Depth);
@@ -109,9 +120,12 @@ private:
   const Library &Lib;
   clang::ASTContext &Ctx;
   unsigned CallDepth;
-  llvm::DenseMap<std::pair<const clang::FunctionDecl *, int>, bool>
+  /// Per function, mode and depth; false while being computed (recursion).
+  llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>, bool>
       FunctionCancels;
-  llvm::DenseMap<const clang::FunctionDecl *, bool> FunctionTouchesHandle;
+  /// Per function and depth; false while being computed (recursion).
+  llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>, bool>
+      FunctionTouchesHandle;
   llvm::DenseMap<const clang::Stmt *, bool> WayOut;
 };
 

@@ -2,7 +2,12 @@
 """Runs one taskleak lit test, in the spirit of clang-tidy's check_clang_tidy.py.
 
   check_taskleak.py [-std=c++20] [-model=FILE] [-check-suffix=S]
+                    [-check-options='CallDepth: 1, ...']
                     <source> <check-name> <temp-prefix> [-- <clang args>]
+
+-check-options gives CheckOptions to both front ends: to clang-tidy in
+--config, to the driver in a .clang-tidy file beside its copy of the source
+(in a directory of its own, <temp-prefix>.opts/).
 
 1. copies <source> without its CHECK lines to <temp>.cpp;
 2. runs the taskleak driver on it, then the real clang-tidy-19 with our plugin
@@ -48,6 +53,7 @@ def main():
     ap.add_argument("-std", default="c++20")
     ap.add_argument("-model", default="")
     ap.add_argument("-check-suffix", dest="suffix", default="")
+    ap.add_argument("-check-options", dest="options", default="")
     ap.add_argument("source")
     ap.add_argument("check")
     ap.add_argument("temp")
@@ -74,6 +80,12 @@ def main():
     with open(tmp, "w") as f:
         f.write(cleaned)
     tmp_driver = args.temp + ".driver.cpp"
+    if args.options:
+        opts_dir = args.temp + ".opts"
+        os.makedirs(opts_dir, exist_ok=True)
+        tmp_driver = os.path.join(opts_dir, os.path.basename(args.temp) + ".driver.cpp")
+        with open(os.path.join(opts_dir, ".clang-tidy"), "w") as f:
+            f.write("CheckOptions: {%s}\n" % args.options)
     inputs = os.path.join(os.path.dirname(os.path.abspath(args.source)), "Inputs")
     clang_args = ["-std=" + args.std, "-isystem", inputs] + extra
 
@@ -91,7 +103,10 @@ def main():
              d.stdout + d.stderr)
 
     # clang-tidy with the plugin, with -fix.
-    config = "{CheckOptions: {ModelFile: '%s'}}" % args.model if args.model else "{}"
+    options = [args.options] if args.options else []
+    if args.model:
+        options.append("ModelFile: '%s'" % args.model)
+    config = "{CheckOptions: {%s}}" % ", ".join(options)
     tcmd = [args.clang_tidy, "--load=" + args.plugin, "--checks=-*," + args.check,
             "--config=" + config, "-fix", tmp, "--"] + clang_args
     t = run(tcmd)
