@@ -1,7 +1,19 @@
 //===--- TaskleakCheck.cpp - what every taskleak check shares --------------===//
 #include "checks/TaskleakCheck.h"
+#include "checks/Manifest.h"
 
 namespace taskleak {
+
+/// The manifest documents the default that lib/TaskAnalysis.h defines.
+static constexpr unsigned decimal(llvm::StringRef S) {
+  unsigned V = 0;
+  for (size_t I = 0; I < S.size(); ++I)
+    V = V * 10 + static_cast<unsigned>(S.data()[I] - '0');
+  return V;
+}
+static_assert(decimal(defaults::CallDepth) == DefaultCallDepth,
+              "checks/Checks.def and lib/TaskAnalysis.h disagree on the "
+              "default CallDepth");
 
 /// `CallDepth`, local or global; a value above MaxCallDepth is a
 /// configuration error (one that is not a number is reported by clang-tidy).
@@ -19,7 +31,7 @@ static unsigned readCallDepth(const clang::tidy::ClangTidyCheck &Check,
 TaskleakCheck::TaskleakCheck(llvm::StringRef Name,
                              clang::tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), TidyContext(Context),
-      Options_{Options.getLocalOrGlobal("ModelFile", "").str(),
+      Options_{Options.getLocalOrGlobal("ModelFile", defaults::ModelFile).str(),
                readCallDepth(*this, Options)} {}
 
 void TaskleakCheck::storeOptions(
