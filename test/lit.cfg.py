@@ -27,3 +27,20 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%FileCheck", config.filecheck))
 config.substitutions.append(("%not", config.not_tool))
 config.environment["HOME"] = os.environ.get("HOME", "/tmp")
+
+# Tests of full disks mount a small tmpfs (root, and a kernel that lets us).
+def _can_mount_tmpfs():
+    import subprocess, tempfile
+    d = tempfile.mkdtemp(prefix="taskleak-lit-")
+    try:
+        if subprocess.call(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", d],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
+            return False
+        subprocess.call(["umount", d])
+        return True
+    except OSError:
+        return False
+    finally:
+        os.rmdir(d)
+if _can_mount_tmpfs():
+    config.available_features.add("tmpfs")

@@ -139,12 +139,12 @@ void initCacheDir(StringRef Dir) {
     return;
   // Best effort: the cache works without these two files.
   (void)sys::fs::create_directories(Dir);
-  (void)writeFileAtomically(Tag, "Signature: 8a477f597d28d172789f06886806bc55\n"
+  consumeError(writeFileAtomically(Tag, "Signature: 8a477f597d28d172789f06886806bc55\n"
                                  "# This directory is taskleak's result cache "
-                                 "(taskleak --no-cache to do without).\n");
+                                 "(taskleak --no-cache to do without).\n"));
   SmallString<256> Ignore(Dir);
   sys::path::append(Ignore, ".gitignore");
-  (void)writeFileAtomically(Ignore, "*\n");
+  consumeError(writeFileAtomically(Ignore, "*\n"));
 }
 
 } // namespace
@@ -270,7 +270,7 @@ void cacheStore(StringRef Dir, StringRef Key,
   raw_string_ostream OS(Text);
   OS << formatv("{0:2}", json::Value(std::move(O))) << "\n";
   OS.flush();
-  (void)writeFileAtomically(Path, Text); // a failed store is a later miss
+  consumeError(writeFileAtomically(Path, Text)); // a failed store: a later miss
 }
 
 } // namespace driver

@@ -205,8 +205,7 @@ bool readBaseline(StringRef Path, StringSet<> &Fingerprints,
   return true;
 }
 
-std::error_code writeBaseline(StringRef Path,
-                              const std::vector<Finding> &Findings) {
+Error writeBaseline(StringRef Path, const std::vector<Finding> &Findings) {
   std::vector<const Finding *> Sorted;
   for (const Finding &F : Findings)
     if (!F.IsCompilerError)

@@ -56,8 +56,8 @@ std::vector<Finding> makeFindings(const std::vector<ClangTidyError> &Errors,
 /// Baseline files: the fingerprints of accepted findings.
 bool readBaseline(llvm::StringRef Path, llvm::StringSet<> &Fingerprints,
                   std::string &Error);
-std::error_code writeBaseline(llvm::StringRef Path,
-                              const std::vector<Finding> &Findings);
+llvm::Error writeBaseline(llvm::StringRef Path,
+                          const std::vector<Finding> &Findings);
 
 struct RunSummary {
   unsigned Files = 0;

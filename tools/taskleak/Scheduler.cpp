@@ -93,10 +93,9 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
     const std::string LogFile = TempFile(I, "log");
     std::string JobText;
     raw_string_ostream(JobText) << jobToJSON(Jobs[I]);
-    if (const std::error_code EC = writeFileAtomically(JobFile, JobText)) {
+    if (Error E = writeFileAtomically(JobFile, JobText)) {
       Results[I].Failed = true;
-      Results[I].FailureReason =
-          "cannot write " + JobFile + ": " + EC.message();
+      Results[I].FailureReason = toString(std::move(E));
       Finished[I] = true;
       ++Done;
       return;

@@ -17,6 +17,7 @@
 #include "lib/Models.h"
 #include "tools/taskleak/Cache.h"
 #include "tools/taskleak/Diagnostics.h"
+#include "tools/taskleak/Fixes.h"
 #include "tools/taskleak/Report.h"
 #include "tools/taskleak/Scheduler.h"
 #include "tools/taskleak/Worker.h"
@@ -183,24 +184,39 @@ bool parseShard(StringRef Text, unsigned &K, unsigned &N) {
 }
 
 /// Runs \p Fn with stdout (file descriptor 1, where clang-tidy's printer
-/// writes) sent to \p Path; "" sends it to /dev/null.
-bool withStdoutTo(StringRef Path, function_ref<void()> Fn) {
+/// writes) sent to \p FD.
+void withStdoutTo(int FD, function_ref<void()> Fn) {
   outs().flush();
   const int Saved = dup(1);
-  const int FD = open(Path.empty() ? "/dev/null" : Path.str().c_str(),
-                      O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  if (Saved < 0 || FD < 0) {
-    if (Saved >= 0)
-      close(Saved);
-    return false;
-  }
   dup2(FD, 1);
-  close(FD);
   Fn();
   outs().flush();
   dup2(Saved, 1);
   close(Saved);
-  return true;
+}
+
+/// Runs \p Fn with stdout sent to \p Path, written atomically; "" sends it
+/// to /dev/null. An error (written to stdout's file) names \p Path.
+Error withStdoutTo(StringRef Path, function_ref<void()> Fn) {
+  if (Path.empty()) {
+    const int Null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (Null < 0)
+      return createStringError(std::error_code(errno, std::generic_category()),
+                               "cannot open /dev/null");
+    withStdoutTo(Null, Fn);
+    close(Null);
+    return Error::success();
+  }
+  Expected<AtomicFile> F = AtomicFile::create(Path);
+  if (!F)
+    return F.takeError();
+  withStdoutTo(F->fd(), Fn);
+  if (outs().has_error()) {
+    const std::error_code EC = outs().error();
+    outs().clear_error();
+    return F->fail(EC);
+  }
+  return F->commit();
 }
 
 void printVersion(raw_ostream &OS) {
@@ -440,9 +456,8 @@ int main(int argc, const char **argv) {
   SourceFiles Sources;
   std::vector<Finding> AllFindings = makeFindings(Merged, Root, Sources);
   if (!WriteBaseline.empty())
-    if (const std::error_code EC = writeBaseline(WriteBaseline, AllFindings)) {
-      errs() << "taskleak: cannot write " << WriteBaseline << ": "
-             << EC.message() << "\n";
+    if (Error E = writeBaseline(WriteBaseline, AllFindings)) {
+      errs() << "taskleak: " << toString(std::move(E)) << "\n";
       return Failure;
     }
   std::vector<ClangTidyError> Reported;
@@ -486,47 +501,51 @@ int main(int argc, const char **argv) {
     if (OutputFile.empty()) {
       outs() << Text;
       outs().flush();
-    } else if (std::error_code const EC =
-                   writeFileAtomically(OutputFile, Text)) {
-      errs() << "taskleak: cannot write " << OutputFile << ": " << EC.message()
-             << "\n";
+    } else if (Error E = writeFileAtomically(OutputFile, Text)) {
+      errs() << "taskleak: " << toString(std::move(E)) << "\n";
       return Failure;
     }
   }
 
   // Never apply edits to a file that did not compile: its AST is a guess.
-  FixBehaviour Behaviour = Fix && CompileErrors == 0 ? FB_Fix : FB_NoFix;
+  const bool ApplyFixes = Fix && CompileErrors == 0;
   if (Fix && CompileErrors)
     errs() << "taskleak: not applying fixes: " << CompileErrors
            << " compiler error(s)\n";
   ClangTidyContext Context(makeOptionsProvider(Checks, ConfigFile, HeaderFilter, FS));
   if (!Work.empty())
     Context.setCurrentFile(Work.back().File);
-  unsigned WarningsAsErrors = 0;
+  bool WriteFailed = false;
   auto PrintAndFix = [&] {
-    handleErrors(Reported, Context, Behaviour, WarningsAsErrors, FS);
+    WriteFailed |= !printAndFix(Reported, Context, ApplyFixes, FS);
   };
   if (Format == OutputFormat::Text && !OutputFile.empty()) {
-    if (!withStdoutTo(OutputFile, PrintAndFix)) {
-      errs() << "taskleak: cannot write " << OutputFile << "\n";
+    if (Error E = withStdoutTo(OutputFile, PrintAndFix)) {
+      errs() << "taskleak: " << toString(std::move(E)) << "\n";
       return Failure;
     }
   } else if (Format == OutputFormat::Text || !OutputFile.empty()) {
     PrintAndFix(); // the text on stdout
-  } else if (Behaviour == FB_Fix) {
-    withStdoutTo("", PrintAndFix); // stdout holds the report
-  }
-
-  if (!ExportFixes.empty()) {
-    std::error_code EC;
-    raw_fd_ostream OS(ExportFixes, EC, sys::fs::OF_None);
-    if (EC) {
-      errs() << "taskleak: cannot write " << ExportFixes << ": " << EC.message()
-             << "\n";
+  } else if (ApplyFixes) {
+    // stdout holds the report
+    if (Error E = withStdoutTo("", PrintAndFix)) {
+      errs() << "taskleak: " << toString(std::move(E)) << "\n";
       return Failure;
     }
+  }
+  if (WriteFailed)
+    ++CompileErrors;
+
+  if (!ExportFixes.empty()) {
+    std::string YAML;
+    raw_string_ostream OS(YAML);
     exportReplacements(Units.size() == 1 ? Units.front().second : "", Reported,
                        OS);
+    OS.flush();
+    if (Error E = writeFileAtomically(ExportFixes, YAML)) {
+      errs() << "taskleak: " << toString(std::move(E)) << "\n";
+      return Failure;
+    }
   }
 
   if (!Quiet) {

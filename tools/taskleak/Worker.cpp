@@ -193,7 +193,11 @@ bool writeResult(StringRef Path, const Job &J, const UnitResult &R) {
   raw_string_ostream OS(Text);
   OS << formatv("{0:2}", json::Value(std::move(O))) << "\n";
   OS.flush();
-  return !writeFileAtomically(Path, Text);
+  if (Error E = writeFileAtomically(Path, Text)) {
+    errs() << "taskleak: worker: " << toString(std::move(E)) << "\n";
+    return false;
+  }
+  return true;
 }
 
 bool readResult(StringRef Path, UnitResult &R, std::string &Error) {
@@ -232,10 +236,8 @@ int workerMain(StringRef JobFile, StringRef ResultFile) {
     return 2;
   }
   const UnitResult R = analyseUnit(J);
-  if (!writeResult(ResultFile, J, R)) {
-    errs() << "taskleak: worker: cannot write " << ResultFile << "\n";
+  if (!writeResult(ResultFile, J, R))
     return 2;
-  }
   return 0;
 }
 
@@ -250,31 +252,6 @@ Expected<json::Value> readJSONFile(StringRef Path) {
     return createStringError(inconvertibleErrorCode(),
                              Path + ": " + toString(V.takeError()));
   return V;
-}
-
-std::error_code writeFileAtomically(StringRef Path, StringRef Text) {
-  SmallString<256> Model(Path);
-  Model += ".tmp-%%%%%%%%";
-  int FD;
-  SmallString<256> Temp;
-  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp))
-    return EC;
-  {
-    raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << Text;
-    OS.close();
-    if (OS.has_error()) {
-      std::error_code EC = OS.error();
-      OS.clear_error();
-      (void)sys::fs::remove(Temp);
-      return EC;
-    }
-  }
-  if (std::error_code EC = sys::fs::rename(Temp, Path)) {
-    (void)sys::fs::remove(Temp);
-    return EC;
-  }
-  return {};
 }
 
 } // namespace driver

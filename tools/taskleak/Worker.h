@@ -12,6 +12,7 @@
 #ifndef TASKLEAK_TOOLS_WORKER_H
 #define TASKLEAK_TOOLS_WORKER_H
 
+#include "tools/taskleak/AtomicFile.h"
 #include "tools/taskleak/Diagnostics.h"
 
 #include "clang-tidy/ClangTidyOptions.h"
@@ -78,9 +79,6 @@ int workerMain(llvm::StringRef JobFile, llvm::StringRef ResultFile);
 
 /// Reads and parses a JSON file.
 llvm::Expected<llvm::json::Value> readJSONFile(llvm::StringRef Path);
-/// Writes \p Text to \p Path through a temporary file and a rename, so that
-/// readers never see half a file.
-std::error_code writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text);
 
 } // namespace driver
 } // namespace taskleak
