@@ -3,6 +3,7 @@
 #define TASKLEAK_CHECKS_UNCONSUMEDCHANNELSENDCHECK_H
 
 #include "checks/TaskleakCheck.h"
+#include "lib/ChannelSends.h"
 
 namespace taskleak {
 
@@ -17,6 +18,10 @@ public:
   using TaskleakCheck::TaskleakCheck;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  void report(const BlockedSends &F, const ChannelModel &M,
+              clang::ASTContext &Ctx);
 };
 
 } // namespace taskleak

@@ -3,6 +3,7 @@
 #define TASKLEAK_CHECKS_WAITGROUPMISMATCHCHECK_H
 
 #include "checks/TaskleakCheck.h"
+#include "lib/WaitGroupCounts.h"
 
 namespace taskleak {
 
@@ -18,6 +19,11 @@ public:
   using TaskleakCheck::TaskleakCheck;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  void report(const WaitGroupFindings &F, clang::ASTContext &Ctx);
+  void reportMismatch(const WaitGroupFindings &F,
+                      const WaitGroupFindings::CountMismatch &M);
 };
 
 } // namespace taskleak

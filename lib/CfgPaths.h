@@ -21,6 +21,10 @@
 
 namespace taskleak {
 
+/// A credit that satisfies any need (a close of a channel, a receive in a
+/// loop), and a need that only such a credit satisfies.
+inline constexpr unsigned AllCredit = ~0u;
+
 /// A path through a function to its exit.
 struct ExitPath {
   /// The return or throw the path leaves by; null when it falls off the end.

@@ -23,14 +23,14 @@ public:
 
   void run(const FunctionDecl *Owner, const Stmt *Body) {
     findSpawns(Body, 1);
-    Frame F{Owner, SyncOp::InOwner, 0, 0};
+    Frame F{Owner, SyncOp::Where::Owner, std::nullopt, 0, 0};
     walk(Body, F);
     // Task functions that receive the object through a parameter.
     for (const auto &[Param, Tasks] : AliasParams) {
       const auto *Fn = dyn_cast<FunctionDecl>(Param->getDeclContext());
       if (!Fn || !Fn->getBody() || !WalkedFunctions.insert(Fn).second)
         continue;
-      Frame TF{Fn, merge(Tasks), 0, 0};
+      Frame TF{Fn, SyncOp::Where::Task, merge(Tasks), 0, 0};
       walk(Fn->getBody(), TF);
     }
   }
@@ -38,7 +38,8 @@ public:
 private:
   struct Frame {
     const FunctionDecl *Function;
-    int Task;
+    SyncOp::Where In;
+    std::optional<unsigned> Task;
     unsigned Loops;
     unsigned Branches;
   };
@@ -98,12 +99,12 @@ private:
     return DRE && DRE->getDecl() == Var ? DRE : nullptr;
   }
 
-  void findSpawns(const Stmt *S, unsigned Instances) {
+  void findSpawns(const Stmt *S, std::optional<unsigned> Instances) {
     if (!S)
       return;
     if (isa<CallExpr>(S) || isa<CXXConstructExpr>(S)) {
       if (std::optional<SpawnSite> Site = matchSpawn(Lib, cast<Expr>(S), Ctx)) {
-        int Index = static_cast<int>(Out.Tasks.size());
+        unsigned Index = Out.Tasks.size();
         Out.Tasks.push_back({*Site, {Site->Call}, Instances});
         if (Site->Task.Lambda)
           LambdaTasks[Site->Task.Lambda].push_back(Index);
@@ -128,16 +129,19 @@ private:
         }
       }
     }
-    unsigned Inner = Instances;
+    std::optional<unsigned> Inner = Instances;
     if (isRepeatingLoop(S, Ctx)) {
       std::optional<uint64_t> N = constantTripCount(S, Ctx);
-      Inner = N && Instances ? Instances * static_cast<unsigned>(*N) : 0;
+      // A loop that never runs counts as unknown, like any other.
+      Inner = N && *N && Instances ? std::optional<unsigned>(
+                                         *Instances * static_cast<unsigned>(*N))
+                                   : std::nullopt;
     } else if (isa<IfStmt>(S) || isa<SwitchStmt>(S) ||
                isa<ConditionalOperator>(S)) {
-      Inner = 0; // a spawn that may not happen
+      Inner = std::nullopt; // a spawn that may not happen
     }
     if (const auto *L = dyn_cast<LambdaExpr>(S)) {
-      findSpawns(L->getBody(), 0); // spawns inside lambdas: count unknown
+      findSpawns(L->getBody(), std::nullopt); // in lambdas: count unknown
       return;
     }
     for (const Stmt *Child : S->children()) {
@@ -152,14 +156,15 @@ private:
 
   /// One body started by several spawns (one lambda variable, two threads)
   /// is one task whose instances add up; returns its index.
-  int merge(llvm::ArrayRef<int> Indices) {
+  unsigned merge(llvm::ArrayRef<unsigned> Indices) {
     SyncTask &First = Out.Tasks[Indices.front()];
-    for (int I : Indices.drop_front()) {
+    for (unsigned I : Indices.drop_front()) {
       const SyncTask &Other = Out.Tasks[I];
       First.Spawns.push_back(Other.Site.Call);
       First.Instances = First.Instances && Other.Instances
-                            ? First.Instances + Other.Instances
-                            : 0;
+                            ? std::optional<unsigned>(*First.Instances +
+                                                      *Other.Instances)
+                            : std::nullopt;
     }
     return Indices.front();
   }
@@ -183,10 +188,12 @@ private:
           walk(Init, F);
       }
       auto It = LambdaTasks.find(L);
-      Frame Inner{L->getCallOperator(),
-                  It != LambdaTasks.end() ? merge(It->second)
-                                          : static_cast<int>(SyncOp::InOtherLambda),
-                  0, 0};
+      Frame Inner{L->getCallOperator(), SyncOp::Where::OtherLambda,
+                  std::nullopt, 0, 0};
+      if (It != LambdaTasks.end()) {
+        Inner.In = SyncOp::Where::Task;
+        Inner.Task = merge(It->second);
+      }
       walk(L->getBody(), Inner);
       return;
     }
@@ -194,7 +201,7 @@ private:
       if (isObject(MC->getImplicitObjectArgument()) && MC->getMethodDecl() &&
           MC->getMethodDecl()->getIdentifier()) {
         Out.Ops.push_back({MC, MC->getMethodDecl()->getName(), F.Function,
-                           F.Task, F.Loops > 0, F.Branches > 0});
+                           F.In, F.Task, F.Loops > 0, F.Branches > 0});
         for (const Expr *Arg : MC->arguments())
           walk(Arg, F);
         return;
@@ -238,8 +245,10 @@ private:
   ASTContext &Ctx;
   SyncObject &Out;
   bool CopiesShareState;
-  llvm::DenseMap<const LambdaExpr *, llvm::SmallVector<int, 2>> LambdaTasks;
-  llvm::DenseMap<const ParmVarDecl *, llvm::SmallVector<int, 2>> AliasParams;
+  llvm::DenseMap<const LambdaExpr *, llvm::SmallVector<unsigned, 2>>
+      LambdaTasks;
+  llvm::DenseMap<const ParmVarDecl *, llvm::SmallVector<unsigned, 2>>
+      AliasParams;
   llvm::SmallPtrSet<const DeclRefExpr *, 4> Passed;
   llvm::SmallPtrSet<const FunctionDecl *, 4> WalkedFunctions;
 };

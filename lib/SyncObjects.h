@@ -29,18 +29,25 @@ struct SyncTask {
   /// function started twice); Site is the first of them.
   llvm::SmallVector<const clang::Expr *, 2> Spawns;
   /// How many times the body runs, over all its spawns: 1, a constant trip
-  /// count, or 0 when it is not statically known (a loop without constant
+  /// count, or none when it is not statically known (a loop without constant
   /// bounds, a branch).
-  unsigned Instances = 1;
+  std::optional<unsigned> Instances = 1;
 };
 
 /// A member call on the object.
 struct SyncOp {
-  enum Where { InOwner = -1, InOtherLambda = -2 };
+  /// Where the call runs.
+  enum class Where {
+    Owner,       ///< in the owner itself
+    Task,        ///< in one of SyncObject::Tasks (see Task)
+    OtherLambda, ///< in a lambda of the owner that is no task we know
+  };
   const clang::CXXMemberCallExpr *Call = nullptr;
   llvm::StringRef Method;
   const clang::FunctionDecl *Function = nullptr; ///< the function holding it
-  int Task = InOwner; ///< index into SyncObject::Tasks, or a Where
+  Where In = Where::Owner;
+  /// With Where::Task: the index into SyncObject::Tasks.
+  std::optional<unsigned> Task;
   bool InLoop = false;      ///< inside a loop of its function
   bool Conditional = false; ///< inside a branch of its function
 };

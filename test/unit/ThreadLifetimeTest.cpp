@@ -48,12 +48,27 @@ std::optional<ThreadObject> local(ASTUnit &AST) {
                             AST.getASTContext());
 }
 
-std::optional<JoinableExit> exitOf(const std::string &Body) {
-  auto AST = parse("void f() {\n" + Body + "\n}\n");
-  std::optional<ThreadObject> T = local(*AST);
-  if (!T)
-    return std::nullopt;
-  return findJoinableExit(*T, AST->getASTContext());
+/// A joinable exit together with what it points into: the AST (the exit
+/// statement) and the thread object (the spawn use), kept alive as long as
+/// the result (issue 14 item 8: they were destroyed before the test read
+/// them).
+struct ExitOf {
+  std::unique_ptr<ASTUnit> AST;
+  std::unique_ptr<ThreadObject> Thread;
+  std::optional<JoinableExit> Exit;
+
+  explicit operator bool() const { return Exit.has_value(); }
+  const JoinableExit *operator->() const { return &*Exit; }
+};
+
+ExitOf exitOf(const std::string &Body) {
+  ExitOf R;
+  R.AST = parse("void f() {\n" + Body + "\n}\n");
+  if (std::optional<ThreadObject> T = local(*R.AST)) {
+    R.Thread = std::make_unique<ThreadObject>(std::move(*T));
+    R.Exit = findJoinableExit(*R.Thread, R.AST->getASTContext());
+  }
+  return R;
 }
 
 TEST(ThreadClass, Table) {

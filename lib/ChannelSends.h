@@ -1,0 +1,67 @@
+//===--- ChannelSends.h - sends on a channel that may block forever -*- C++ -*-===//
+//
+// The decision behind taskleak-unconsumed-channel-send, on the facts of
+// lib/SyncObjects: for a local channel with a known capacity (a constant, or
+// the default argument of an inferred channel class), the sends that may
+// block forever because
+//  (a) nothing receives from the channel or closes it, and more values are
+//      sent than it buffers; or
+//  (b) the owner can return, after starting a sending task, on a path that
+//      receives fewer values than the tasks send beyond the capacity and does
+//      not close it (lib/CfgPaths).
+// A send counts once per run of its function, unboundedly often in a loop,
+// times the number of times its task starts. Nothing is said when the
+// channel escapes, a send runs in a lambda that is no known task, or (b) a
+// receiver runs outside the owner.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TASKLEAK_LIB_CHANNELSENDS_H
+#define TASKLEAK_LIB_CHANNELSENDS_H
+
+#include "lib/Library.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace taskleak {
+
+/// Sends on one channel that may block forever.
+struct BlockedSends {
+  enum class Reason {
+    NoConsumer,   ///< (a) nothing receives from the channel or closes it
+    OwnerReturns, ///< (b) the owner can return without receiving them
+  };
+  Reason Why = Reason::NoConsumer;
+  const clang::VarDecl *Channel = nullptr;
+  const clang::FunctionDecl *Owner = nullptr;
+  /// The sends to report, in source order of discovery.
+  llvm::SmallVector<const clang::CXXMemberCallExpr *, 4> Sends;
+  /// How many values those sends put in the channel, when statically known:
+  /// a capacity that lets every send complete.
+  std::optional<unsigned> Pending;
+  /// OwnerReturns: the return (or throw) the owner leaves by on the path
+  /// found; null when the path falls off the end of the owner's body.
+  const clang::Stmt *Exit = nullptr;
+};
+
+/// The blocked sends on local channel \p Var; none when its sends cannot
+/// block forever, or when we cannot tell.
+std::optional<BlockedSends> findBlockedSends(const clang::VarDecl *Var,
+                                             const Library &Lib,
+                                             clang::ASTContext &Ctx);
+
+/// The capacity argument of the construction of \p Var as written (null
+/// when it is defaulted or absent), and the construction itself.
+struct ChannelConstruction {
+  const clang::CXXConstructExpr *Construct = nullptr;
+  const clang::Expr *CapacityArg = nullptr;
+};
+std::optional<ChannelConstruction>
+channelConstruction(const clang::VarDecl *Var, const ChannelModel &M);
+
+} // namespace taskleak
+
+#endif

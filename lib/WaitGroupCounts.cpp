@@ -1,0 +1,213 @@
+//===--- WaitGroupCounts.cpp - wait groups whose count cannot reach zero --===//
+#include "lib/WaitGroupCounts.h"
+#include "lib/CfgPaths.h"
+#include "lib/SyncObjects.h"
+#include "lib/TripCounts.h"
+
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+
+namespace taskleak {
+
+namespace {
+
+enum class GroupOp { Other, Add, Done, Wait, DoneAndWait };
+
+GroupOp classify(const WaitGroupModel &M, StringRef Method) {
+  bool Done = llvm::is_contained(M.Done, Method);
+  bool Wait = llvm::is_contained(M.Wait, Method);
+  if (Done && Wait)
+    return GroupOp::DoneAndWait;
+  if (Done)
+    return GroupOp::Done;
+  if (Wait)
+    return GroupOp::Wait;
+  if (llvm::is_contained(M.Add, Method))
+    return GroupOp::Add;
+  return GroupOp::Other;
+}
+
+bool decrements(GroupOp K) {
+  return K == GroupOp::Done || K == GroupOp::DoneAndWait;
+}
+
+/// How much one call decrements: its constant argument, 1 without one.
+std::optional<int64_t> amount(const SyncOp &Op, const ASTContext &Ctx) {
+  if (Op.Call->getNumArgs() == 0)
+    return 1;
+  return integerConstant(Op.Call->getArg(0), Ctx);
+}
+
+class Finder {
+public:
+  Finder(const SyncObject &Obj, const WaitGroupModel &M, ASTContext &Ctx,
+         WaitGroupFindings &Out)
+      : Obj(Obj), M(M), Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {
+    for (const SyncOp &Op : Obj.Ops) {
+      GroupOp K = classify(M, Op.Method);
+      GuardDecrements |= decrements(K) && Op.In == SyncOp::Where::OtherLambda;
+      AddInTask |= K == GroupOp::Add && Op.In == SyncOp::Where::Task;
+    }
+  }
+
+  void run() {
+    addsInTasks();
+    countDowns();
+    if (!GuardDecrements && !AddInTask)
+      Out.Mismatch = mismatch();
+  }
+
+private:
+  void addsInTasks() {
+    for (const SyncOp &Op : Obj.Ops)
+      if (classify(M, Op.Method) == GroupOp::Add &&
+          Op.In == SyncOp::Where::Task)
+        Out.AddsInTasks.push_back(
+            {Op.Call, Op.Method, Obj.Tasks[*Op.Task].Site});
+  }
+
+  void countDowns() {
+    llvm::SmallPtrSet<const FunctionDecl *, 4> TaskFunctions;
+    for (const SyncOp &Op : Obj.Ops)
+      if (Op.In == SyncOp::Where::Task && decrements(classify(M, Op.Method)))
+        TaskFunctions.insert(Op.Function);
+    for (const FunctionDecl *Fn : TaskFunctions) {
+      WaitGroupFindings::TaskCountDown T = countDown(Fn);
+      if (!T.EarlyWaits.empty() || T.SkippedDone)
+        Out.Tasks.push_back(T);
+    }
+  }
+
+  WaitGroupFindings::TaskCountDown countDown(const FunctionDecl *Fn) {
+    WaitGroupFindings::TaskCountDown T;
+    T.Task = Fn;
+    llvm::SmallVector<const SyncOp *, 4> Dones, Waits;
+    for (const SyncOp &Op : Obj.Ops) {
+      if (Op.Function != Fn)
+        continue;
+      GroupOp K = classify(M, Op.Method);
+      if (decrements(K))
+        Dones.push_back(&Op);
+      else if (K == GroupOp::Wait)
+        Waits.push_back(&Op);
+    }
+    llvm::sort(Dones, [&](const SyncOp *A, const SyncOp *B) {
+      return SM.isBeforeInTranslationUnit(A->Call->getBeginLoc(),
+                                          B->Call->getBeginLoc());
+    });
+    for (const SyncOp *W : Waits)
+      if (SM.isBeforeInTranslationUnit(W->Call->getBeginLoc(),
+                                       Dones.back()->Call->getBeginLoc()))
+        T.EarlyWaits.push_back(W->Call);
+    if (GuardDecrements)
+      return T; // a scope guard counts down on every path
+    auto Credit = [&](const Stmt *S) -> unsigned {
+      return llvm::any_of(Dones, [&](const SyncOp *Op) { return Op->Call == S; })
+                 ? 1
+                 : 0;
+    };
+    if (std::optional<ExitPath> Path = findPathWithoutCredit(
+            Fn, nullptr, 1, Credit, Ctx, /*LoopsRunOnce=*/true)) {
+      T.SkippedDone = Dones.front()->Call;
+      T.DoneMethod = Dones.front()->Method;
+      T.Exit = Path->Exit;
+    }
+    return T;
+  }
+
+  /// The constant count and where it is written: the constructor's count
+  /// argument, or the owner's single unconditional add.
+  bool countExpr(WaitGroupFindings::CountMismatch &C) {
+    if (M.CountArg) {
+      const VarDecl *Var = Obj.Var;
+      const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
+          Var->getInit() ? Var->getInit()->IgnoreImplicit() : nullptr);
+      if (!CE || *M.CountArg >= CE->getNumArgs())
+        return false;
+      C.CountExpr = CE->getArg(*M.CountArg);
+      C.At = Var->getLocation();
+      return true;
+    }
+    const SyncOp *TheAdd = nullptr;
+    for (const SyncOp &Op : Obj.Ops)
+      if (classify(M, Op.Method) == GroupOp::Add) {
+        if (TheAdd || Op.In != SyncOp::Where::Owner || Op.InLoop ||
+            Op.Conditional || Op.Call->getNumArgs() != 1)
+          return false;
+        TheAdd = &Op;
+      }
+    if (!TheAdd)
+      return false;
+    C.CountExpr = TheAdd->Call->getArg(0);
+    C.At = TheAdd->Call->getBeginLoc();
+    return true;
+  }
+
+  std::optional<WaitGroupFindings::CountMismatch> mismatch() {
+    WaitGroupFindings::CountMismatch C;
+    if (!countExpr(C))
+      return std::nullopt;
+    std::optional<int64_t> Count = integerConstant(C.CountExpr, Ctx);
+    if (!Count)
+      return std::nullopt;
+    C.Count = *Count;
+    // A barrier's count is per phase: what must match is the number of
+    // participants, each arriving once a phase (in a loop of rounds or not).
+    llvm::SmallPtrSet<const FunctionDecl *, 4> Participants;
+    for (const SyncOp &Op : Obj.Ops) {
+      if (!decrements(classify(M, Op.Method)))
+        continue;
+      std::optional<int64_t> N =
+          M.Phased ? std::optional<int64_t>(1) : amount(Op, Ctx);
+      if (!N || (Op.InLoop && !M.Phased) || Op.Conditional ||
+          Op.In == SyncOp::Where::OtherLambda)
+        return std::nullopt; // not statically known
+      if (M.Phased && !Participants.insert(Op.Function).second)
+        continue; // one participant arriving again in a later phase
+      int64_t Instances = 1;
+      if (Op.In == SyncOp::Where::Task) {
+        const SyncTask &Task = Obj.Tasks[*Op.Task];
+        if (!Task.Instances)
+          return std::nullopt;
+        Instances = *Task.Instances;
+        for (const Expr *Spawn : Task.Spawns)
+          if (!llvm::is_contained(C.Spawns, Spawn))
+            C.Spawns.push_back(Spawn);
+      }
+      C.CountedDown += *N * Instances;
+    }
+    if (C.Spawns.empty() || C.CountedDown == C.Count)
+      return std::nullopt;
+    return C;
+  }
+
+  const SyncObject &Obj;
+  const WaitGroupModel &M;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  WaitGroupFindings &Out;
+  bool GuardDecrements = false, AddInTask = false;
+};
+
+} // namespace
+
+std::optional<WaitGroupFindings>
+findWaitGroupMismatches(const VarDecl *Var, const Library &Lib,
+                        ASTContext &Ctx) {
+  const WaitGroupModel *M = Var ? Lib.waitGroupModel(Var->getType()) : nullptr;
+  if (!M)
+    return std::nullopt;
+  std::optional<SyncObject> Obj = analyzeSyncObject(Var, Lib, Ctx);
+  if (!Obj || Obj->Escapes)
+    return std::nullopt;
+  WaitGroupFindings Out;
+  Out.Group = Var;
+  Out.WaitName = M->Wait.empty() ? "wait" : M->Wait.front();
+  Finder(*Obj, *M, Ctx, Out).run();
+  return Out;
+}
+
+} // namespace taskleak
