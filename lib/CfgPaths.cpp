@@ -58,71 +58,89 @@ findElement(const CFG &G, const Stmt *From, ASTContext &Ctx) {
   return Ancestor;
 }
 
-std::optional<ExitPath>
-findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
-                      llvm::function_ref<unsigned(const Stmt *)> Credit,
-                      ASTContext &Ctx, const PathSearchOptions &Options) {
-  if (!Fn || !Fn->getBody() || Needed == 0)
-    return std::nullopt;
-  const VarDecl *ScopeVar = Options.UntilScopeEndOf;
-  CFG::BuildOptions Opts;
-  if (ScopeVar) {
-    Opts.AddImplicitDtors = true;
-    Opts.setAllAlwaysAdd();
-  }
-  std::unique_ptr<CFG> G =
-      CFG::buildCFG(Fn, Fn->getBody(), &Ctx, Opts);
-  if (!G)
-    return std::nullopt;
+namespace {
 
+/// One search: a depth-first walk over (block, credit so far) states.
+class PathSearch {
+public:
+  PathSearch(unsigned Needed, llvm::function_ref<unsigned(const Stmt *)> Credit,
+             ASTContext &Ctx, const PathSearchOptions &Options)
+      : Needed(Needed), Credit(Credit), Ctx(Ctx), Options(Options),
+        ScopeVar(Options.UntilScopeEndOf) {}
+
+  std::optional<ExitPath> run(const FunctionDecl *Fn, const Stmt *From) {
+    CFG::BuildOptions Opts;
+    if (ScopeVar) {
+      Opts.AddImplicitDtors = true;
+      Opts.setAllAlwaysAdd();
+    }
+    G = CFG::buildCFG(Fn, Fn->getBody(), &Ctx, Opts);
+    if (!G || !start(From))
+      return std::nullopt;
+    while (!Work.empty()) {
+      State S = Work.pop_back_val();
+      if (S.Block == &G->getExit()) {
+        if (ScopeVar)
+          continue; // left by a throw: exceptional paths are not followed
+        return ExitPath{S.Exit};
+      }
+      if (S.Block->hasNoReturnElement())
+        continue; // abort(), a fatal check: the process ends, nothing waits
+      std::optional<ExitPath> Found;
+      if (scanBlock(S, Found))
+        continue;
+      if (Found)
+        return Found;
+      pushSuccessors(S);
+    }
+    return std::nullopt;
+  }
+
+private:
   struct State {
     const CFGBlock *Block;
     unsigned Index;  // first element to look at
     unsigned Credit; // collected so far, capped at Needed
     const Stmt *Exit;
   };
-  llvm::SmallVector<State, 16> Work;
-  if (!From) {
-    Work.push_back({&G->getEntry(), 0, 0, nullptr});
-  } else if (ScopeVar) {
-    if (auto At = findElement(*G, From, Ctx))
-      Work.push_back({At->first, At->second + 1, 0, nullptr});
-    else
-      return std::nullopt;
-  } else {
-    for (const CFGBlock *B : *G) {
+
+  /// The first state: just after \p From, or the entry.
+  bool start(const Stmt *From) {
+    if (!From) {
+      Work.push_back({&G->getEntry(), 0, 0, nullptr});
+      return true;
+    }
+    if (ScopeVar) {
+      std::optional<std::pair<const CFGBlock *, unsigned>> At =
+          findElement(*G, From, Ctx);
+      if (At)
+        Work.push_back({At->first, At->second + 1, 0, nullptr});
+      return At.has_value();
+    }
+    for (const CFGBlock *B : *G)
       for (unsigned I = 0; I < B->size(); ++I)
         if (std::optional<CFGStmt> CS = (*B)[I].getAs<CFGStmt>())
           if (CS->getStmt() == From) {
             Work.push_back({B, I + 1, 0, nullptr});
-            break;
+            return true;
           }
-      if (!Work.empty())
-        break;
-    }
-    if (Work.empty())
-      return std::nullopt;
+    return false;
   }
-  llvm::DenseSet<std::pair<const CFGBlock *, unsigned>> Seen;
-  while (!Work.empty()) {
-    State S = Work.pop_back_val();
-    if (S.Block == &G->getExit()) {
-      if (ScopeVar)
-        continue; // left by a throw: exceptional paths are not followed
-      return ExitPath{S.Exit};
-    }
-    if (S.Block->hasNoReturnElement())
-      continue; // abort(), a fatal check: the process ends, nothing waits
-    bool Satisfied = false;
+
+  /// Walks the rest of the block of \p S, collecting credit. True when the
+  /// path needs no more (enough credit, or a scope end we do not report);
+  /// sets \p Found at a scope end that counts.
+  bool scanBlock(State &S, std::optional<ExitPath> &Found) {
     for (unsigned I = S.Index; I < S.Block->size(); ++I) {
       if (ScopeVar)
         if (std::optional<CFGAutomaticObjDtor> D =
                 (*S.Block)[I].getAs<CFGAutomaticObjDtor>();
             D && D->getVarDecl() == ScopeVar) {
-          if (!Options.AcceptsExit || Options.AcceptsExit(D->getTriggerStmt()))
-            return ExitPath{D->getTriggerStmt()};
-          Satisfied = true; // this way out is not one we report
-          break;
+          if (!Options.AcceptsExit || Options.AcceptsExit(D->getTriggerStmt())) {
+            Found = ExitPath{D->getTriggerStmt()};
+            return false;
+          }
+          return true; // this way out is not one we report
         }
       std::optional<CFGStmt> CS = (*S.Block)[I].getAs<CFGStmt>();
       if (!CS)
@@ -130,15 +148,15 @@ findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
       const Stmt *St = CS->getStmt();
       unsigned C = Credit(St);
       S.Credit = C >= Needed - S.Credit ? Needed : S.Credit + C;
-      if (S.Credit >= Needed) {
-        Satisfied = true;
-        break;
-      }
+      if (S.Credit >= Needed)
+        return true;
       if (isa<ReturnStmt>(St) || isa<CXXThrowExpr>(St) || isa<CoreturnStmt>(St))
         S.Exit = St;
     }
-    if (Satisfied)
-      continue;
+    return false;
+  }
+
+  void pushSuccessors(const State &S) {
     // A loop with a constant, non-zero trip count is entered: its first
     // round runs (the CFG does not know `i < 3` holds for `i = 0`).
     bool Entered = false;
@@ -164,7 +182,26 @@ findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
       Work.push_back({Next, 0, S.Credit, S.Exit});
     }
   }
-  return std::nullopt;
+
+  unsigned Needed;
+  llvm::function_ref<unsigned(const Stmt *)> Credit;
+  ASTContext &Ctx;
+  const PathSearchOptions &Options;
+  const VarDecl *ScopeVar;
+  std::unique_ptr<CFG> G;
+  llvm::SmallVector<State, 16> Work;
+  llvm::DenseSet<std::pair<const CFGBlock *, unsigned>> Seen;
+};
+
+} // namespace
+
+std::optional<ExitPath>
+findPathWithoutCredit(const FunctionDecl *Fn, const Stmt *From, unsigned Needed,
+                      llvm::function_ref<unsigned(const Stmt *)> Credit,
+                      ASTContext &Ctx, const PathSearchOptions &Options) {
+  if (!Fn || !Fn->getBody() || Needed == 0)
+    return std::nullopt;
+  return PathSearch(Needed, Credit, Ctx, Options).run(Fn, From);
 }
 
 } // namespace taskleak

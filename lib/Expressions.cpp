@@ -3,34 +3,50 @@
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/IgnoreExpr.h"
 
 using namespace clang;
 
 namespace taskleak {
 
-const Expr *ignoreWrappers(const Expr *E, unsigned Kinds) {
-  for (int Guard = 0; E && Guard < 32; ++Guard) {
-    const Expr *Next = (Kinds & ExplicitCasts) ? E->IgnoreParenCasts()
-                                               : E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(Next))
-      Next = EWC->getSubExpr();
-    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Next))
-      Next = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(Next))
-      Next = BT->getSubExpr();
-    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(Next);
-             FC && (Kinds & FunctionalCasts))
-      Next = FC->getSubExpr();
-    else if (const auto *CE = dyn_cast<CXXConstructExpr>(Next);
-             CE && (Kinds & CopyConstructions) && CE->getNumArgs() == 1 &&
-             CE->getConstructor() &&
-             CE->getConstructor()->isCopyOrMoveConstructor())
-      Next = CE->getArg(0);
-    if (Next == E)
-      return E;
-    E = Next;
-  }
+static Expr *ignoreBindTemporarySingleStep(Expr *E) {
+  if (auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+    return BT->getSubExpr();
   return E;
+}
+
+static Expr *ignoreFunctionalCastSingleStep(Expr *E) {
+  if (auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+    return FC->getSubExpr();
+  return E;
+}
+
+static Expr *ignoreCopyConstructionSingleStep(Expr *E) {
+  if (auto *CE = dyn_cast<CXXConstructExpr>(E);
+      CE && CE->getNumArgs() == 1 && CE->getConstructor() &&
+      CE->getConstructor()->isCopyOrMoveConstructor())
+    return CE->getArg(0);
+  return E;
+}
+
+static Expr *identity(Expr *E) { return E; }
+
+const Expr *ignoreWrappers(const Expr *E, unsigned Kinds) {
+  if (!E)
+    return nullptr;
+  // Parentheses, then casts (implicit ones, or all), full-expressions
+  // (ExprWithCleanups), MaterializeTemporaryExpr, bound temporaries, and the
+  // optional kinds, to a fixed point (clang/AST/IgnoreExpr.h).
+  auto Copies = (Kinds & CopyConstructions) ? ignoreCopyConstructionSingleStep
+                                            : identity;
+  if (Kinds & ExplicitCasts)
+    return IgnoreExprNodes(E, IgnoreParensSingleStep, IgnoreCastsSingleStep,
+                           ignoreBindTemporarySingleStep, Copies);
+  auto Functional =
+      (Kinds & FunctionalCasts) ? ignoreFunctionalCastSingleStep : identity;
+  return IgnoreExprNodes(E, IgnoreParensSingleStep,
+                         IgnoreImplicitCastsExtraSingleStep,
+                         ignoreBindTemporarySingleStep, Functional, Copies);
 }
 
 } // namespace taskleak
