@@ -26,16 +26,6 @@ namespace taskleak {
 bool matchesQualifiedName(const clang::NamedDecl *D,
                           llvm::StringRef QualifiedName);
 
-/// What a co_spawn completion token means for the spawned coroutine.
-enum class CompletionTokenKind {
-  Detached,          ///< asio::detached: nobody waits, nobody cancels
-  Callback,          ///< a lambda or function handler: nobody cancels
-  Awaited,           ///< use_awaitable: the spawner awaits it and its
-                     ///< cancellation propagates
-  CancellationBound, ///< bind_cancellation_slot(...): a slot is bound
-  Other,             ///< unknown: assume it is handled
-};
-
 class Library {
 public:
   explicit Library(const ModelSet &Models);

@@ -1,7 +1,10 @@
 //===--- ModelLoader.cpp - YAML model files ---------------------------------===//
 //
+// The one grammar of model files, for the built-in models
+// (lib/models/builtin.taskleak.yaml) and a user's `.taskleak.yaml` alike.
 // The only translation unit that sees yaml-cpp and its exceptions; everything
-// is caught here and turned into a ModelError.
+// is caught here and turned into a ModelError. docs/models.md documents every
+// key listed in the tables below (modelGrammar(); a unit test checks it).
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Models.h"
@@ -9,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace taskleak {
@@ -18,6 +22,49 @@ struct Invalid {
   YAML::Mark Mark;
   std::string Message;
 };
+
+/// The keys a mapping takes. An unknown key is reported with the Primary
+/// keys in parentheses and the Secondary ones after them.
+struct KeySet {
+  const char *What;
+  std::vector<const char *> Primary, Secondary = {};
+};
+
+// --- The grammar ----------------------------------------------------------
+
+const KeySet TopKeys{
+    "the model file",
+    {"spawn", "channels", "wait-groups", "cancellation-points", "stop-tokens",
+     "blocking-waits"},
+    {"spawn-factories", "thread-classes", "completion-tokens",
+     "blocking-destructors", "stop-queries", "atomic-flags",
+     "uncancellable-awaits", "stop-token-waits", "blocking-functions",
+     "reference-wrappers", "handles", "callable-adapters", "move-functions",
+     "object-accessors", "for-each-algorithms", "fixed-size-arrays",
+     "opaque-namespaces"}};
+const KeySet SpawnKeys{"a spawn entry",
+                       {"function", "callable-arg"},
+                       {"class", "kind", "optional-leading-args"}};
+const KeySet ChannelKeys{"a channel entry",
+                         {"type", "send", "receive", "close", "capacity-arg"},
+                         {"capacity-adjust"}};
+const KeySet WaitGroupKeys{"a wait-group entry",
+                           {"type", "add", "done", "wait"},
+                           {"count-arg", "phased"}};
+const KeySet BlockingWaitKeys{"a blocking-wait entry", {"type", "wait", "wake"}};
+const KeySet StopTokenKeys{"a stop-token entry", {"type", "kind"}};
+const KeySet ThreadClassKeys{"a thread-class entry",
+                             {"type", "destructor", "join", "detach",
+                              "joinable", "request-stop", "replacement",
+                              "stop-token", "terminate-function"}};
+const KeySet FactoryKeys{"a spawn-factory entry", {"member", "function"}};
+const KeySet TokenKeys{"a completion-token entry", {"type", "function", "means"}};
+const KeySet DestructorKeys{"a blocking-destructor entry",
+                            {"type", "from-async"}};
+const KeySet AwaitKeys{"an uncancellable-await entry",
+                       {"function", "member", "variable", "class-name-contains"}};
+const KeySet HandleKeys{"a handle entry", {"type", "kind"}};
+const KeySet AdapterKeys{"a callable-adapter entry", {"function", "type"}};
 
 const char *kindName(const YAML::Node &N) {
   switch (N.Type()) {
@@ -54,6 +101,24 @@ unsigned index(const YAML::Node &N, const std::string &What) {
   return static_cast<unsigned>(std::stoul(S));
 }
 
+int integer(const YAML::Node &N, const std::string &What) {
+  if (N.IsScalar() && !N.Scalar().empty() && N.Scalar()[0] == '-') {
+    if (N.Scalar().size() > 1 &&
+        N.Scalar().find_first_not_of("0123456789", 1) == std::string::npos &&
+        N.Scalar().size() <= 5)
+      return -static_cast<int>(std::stoul(N.Scalar().substr(1)));
+    fail(N, What + " must be an integer, not '" + N.Scalar() + "'");
+  }
+  return static_cast<int>(index(N, What));
+}
+
+bool boolean(const YAML::Node &N, const std::string &What) {
+  if (N.IsScalar() && (N.Scalar() == "true" || N.Scalar() == "false"))
+    return N.Scalar() == "true";
+  fail(N, What + " must be true or false, not " +
+              (N.IsScalar() ? "'" + N.Scalar() + "'" : kindName(N)));
+}
+
 std::vector<std::string> strings(const YAML::Node &N, const std::string &What) {
   std::vector<std::string> Out;
   if (N.IsScalar()) { // a single name is accepted for a one-element list
@@ -67,25 +132,52 @@ std::vector<std::string> strings(const YAML::Node &N, const std::string &What) {
   return Out;
 }
 
+/// One of \p Choices (name, value), or an error listing them.
+template <typename E>
+E choice(const YAML::Node &N, const std::string &What,
+         std::initializer_list<std::pair<const char *, E>> Choices) {
+  std::string List;
+  for (const auto &C : Choices) {
+    if (N.IsScalar() && N.Scalar() == C.first)
+      return C.second;
+    List += std::string(List.empty() ? "" : ", ") + C.first;
+  }
+  fail(N, What + " must be one of " + List + ", not " +
+              (N.IsScalar() ? "'" + N.Scalar() + "'" : kindName(N)));
+}
+
+std::string join(const std::vector<const char *> &Keys) {
+  std::string List;
+  for (const char *K : Keys)
+    List += std::string(List.empty() ? "" : ", ") + K;
+  return List;
+}
+
 /// Calls \p F(key, value) for each entry of mapping \p N, rejecting keys not
-/// in \p Allowed.
+/// in \p Keys and keys given twice.
 template <typename Fn>
-void forEachKey(const YAML::Node &N, const std::string &What,
-                std::initializer_list<const char *> Allowed, Fn F) {
+void forEachKey(const YAML::Node &N, const KeySet &Keys, Fn F) {
   if (!N.IsMap())
-    fail(N, What + " must be a mapping, not " + kindName(N));
+    fail(N, std::string(Keys.What) + " must be a mapping, not " + kindName(N));
+  std::map<std::string, YAML::Mark> Seen;
   for (const auto &KV : N) {
     const std::string Key = str(KV.first, "key");
     bool Known = false;
-    for (const char *A : Allowed)
-      Known |= Key == A;
+    for (const auto *List : {&Keys.Primary, &Keys.Secondary})
+      for (const char *A : *List)
+        Known |= Key == A;
     if (!Known) {
-      std::string List;
-      for (const char *A : Allowed)
-        List += std::string(List.empty() ? "" : ", ") + A;
-      fail(KV.first, "unknown key '" + Key + "' in " + What + " (expected " +
-                         List + ")");
+      std::string Msg = "unknown key '" + Key + "' in " + Keys.What +
+                        " (expected " + join(Keys.Primary) + ")";
+      if (!Keys.Secondary.empty())
+        Msg += " or " + join(Keys.Secondary);
+      fail(KV.first, Msg);
     }
+    auto [It, New] = Seen.emplace(Key, KV.first.Mark());
+    if (!New)
+      fail(KV.first, "duplicate key '" + Key + "' in " + Keys.What +
+                         " (first given at line " +
+                         std::to_string(It->second.line + 1) + ")");
     F(Key, KV.second);
   }
 }
@@ -107,91 +199,316 @@ void requireKey(const YAML::Node &N, const std::string &Key,
     fail(N, What + " needs a '" + Key + "' key");
 }
 
+/// Exactly one of \p A and \p B.
+void requireOneOf(const YAML::Node &N, const char *A, const char *B,
+                  const std::string &What) {
+  if (N.IsMap() && N[A] && N[B])
+    fail(N, What + " takes '" + A + "' or '" + B + "', not both");
+  if (N.IsMap() && !N[A] && !N[B])
+    fail(N, What + " needs a '" + A + "' key (or a '" + B + "' key)");
+}
+
+// --- Sections -------------------------------------------------------------
+
+SpawnModel parseSpawn(const YAML::Node &E) {
+  SpawnModel M;
+  forEachKey(E, SpawnKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "function" || K == "class") {
+      M.Name = str(V, "'" + K + "'");
+      M.IsConstructor = K == "class";
+    } else if (K == "callable-arg") {
+      M.CallableArg = index(V, "'callable-arg'");
+    } else if (K == "kind") {
+      M.Kind = choice<SpawnKind>(V, "'kind'",
+                                 {{"function", SpawnKind::Function},
+                                  {"thread", SpawnKind::StdThread},
+                                  {"jthread", SpawnKind::JThread},
+                                  {"async", SpawnKind::Async},
+                                  {"pthread", SpawnKind::Pthread},
+                                  {"co-spawn", SpawnKind::CoSpawn},
+                                  {"qt-run", SpawnKind::QtRun}});
+    } else {
+      M.OptionalLeadingArgs = strings(V, "'optional-leading-args'");
+    }
+  });
+  requireOneOf(E, "function", "class", SpawnKeys.What);
+  if (M.IsConstructor && E["callable-arg"] && M.CallableArg != 0)
+    fail(E["callable-arg"], "a spawn class takes its callable as constructor "
+                            "argument 0");
+  return M;
+}
+
+ChannelModel parseChannel(const YAML::Node &E) {
+  ChannelModel M;
+  forEachKey(E, ChannelKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type")
+      M.Type = str(V, "'type'");
+    else if (K == "send")
+      M.Send = strings(V, "'send'");
+    else if (K == "receive")
+      M.Receive = strings(V, "'receive'");
+    else if (K == "close")
+      M.Close = strings(V, "'close'");
+    else if (K == "capacity-arg")
+      M.CapacityArg = index(V, "'capacity-arg'");
+    else
+      M.CapacityAdjust = integer(V, "'capacity-adjust'");
+  });
+  requireKey(E, "type", ChannelKeys.What);
+  return M;
+}
+
+WaitGroupModel parseWaitGroup(const YAML::Node &E) {
+  WaitGroupModel M;
+  forEachKey(E, WaitGroupKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type")
+      M.Type = str(V, "'type'");
+    else if (K == "add")
+      M.Add = strings(V, "'add'");
+    else if (K == "done")
+      M.Done = strings(V, "'done'");
+    else if (K == "wait")
+      M.Wait = strings(V, "'wait'");
+    else if (K == "count-arg")
+      M.CountArg = index(V, "'count-arg'");
+    else
+      M.Phased = boolean(V, "'phased'");
+  });
+  requireKey(E, "type", WaitGroupKeys.What);
+  return M;
+}
+
+BlockingWaitModel parseBlockingWait(const YAML::Node &E) {
+  BlockingWaitModel M;
+  forEachKey(E, BlockingWaitKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type") {
+      M.Type = str(V, "'type'");
+    } else if (K == "wait") {
+      M.Wait = strings(V, "'wait'");
+      if (M.Wait.empty())
+        fail(V, "'wait' must name at least one member function");
+    } else {
+      M.Wake = strings(V, "'wake'");
+    }
+  });
+  requireKey(E, "type", BlockingWaitKeys.What);
+  requireKey(E, "wait", BlockingWaitKeys.What);
+  return M;
+}
+
+/// A stop-token entry: a name (a stop handle of unknown members), or a
+/// mapping with its kind.
+StopTokenModel parseStopToken(const YAML::Node &E) {
+  StopTokenModel M;
+  if (!E.IsMap()) {
+    M.Type = str(E, "'stop-tokens' entry");
+    return M;
+  }
+  forEachKey(E, StopTokenKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type")
+      M.Type = str(V, "'type'");
+    else
+      M.Kind = choice<StopTokenKind>(V, "'kind'",
+                                     {{"handle", StopTokenKind::Handle},
+                                      {"token", StopTokenKind::Token},
+                                      {"source", StopTokenKind::Source},
+                                      {"callback", StopTokenKind::Callback}});
+  });
+  requireKey(E, "type", StopTokenKeys.What);
+  return M;
+}
+
+ThreadClassModel parseThreadClass(const YAML::Node &E) {
+  ThreadClassModel M;
+  forEachKey(E, ThreadClassKeys, [&](const std::string &K, const YAML::Node &V) {
+    const std::string What = "'" + K + "'";
+    if (K == "type")
+      M.Type = str(V, What);
+    else if (K == "destructor")
+      M.Destructor = choice<JoinableDestructor>(
+          V, What,
+          {{"terminates", JoinableDestructor::Terminates},
+           {"joins", JoinableDestructor::Joins},
+           {"detaches", JoinableDestructor::Detaches}});
+    else if (K == "join")
+      M.Join = strings(V, What);
+    else if (K == "detach")
+      M.Detach = strings(V, What);
+    else if (K == "joinable")
+      M.Joinable = strings(V, What);
+    else if (K == "request-stop")
+      M.RequestStop = strings(V, What);
+    else if (K == "replacement")
+      M.Replacement = str(V, What);
+    else if (K == "stop-token")
+      M.StopToken = str(V, What);
+    else
+      M.TerminateFunction = str(V, What);
+  });
+  requireKey(E, "type", ThreadClassKeys.What);
+  requireKey(E, "destructor", ThreadClassKeys.What);
+  return M;
+}
+
+SpawnFactoryModel parseFactory(const YAML::Node &E) {
+  SpawnFactoryModel M;
+  forEachKey(E, FactoryKeys, [&](const std::string &K, const YAML::Node &V) {
+    M.Name = str(V, "'" + K + "'");
+    M.IsMember = K == "member";
+  });
+  requireOneOf(E, "member", "function", FactoryKeys.What);
+  return M;
+}
+
+CompletionTokenModel parseCompletionToken(const YAML::Node &E) {
+  CompletionTokenModel M;
+  forEachKey(E, TokenKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "means") {
+      M.Means = choice<CompletionTokenKind>(
+          V, "'means'",
+          {{"detached", CompletionTokenKind::Detached},
+           {"callback", CompletionTokenKind::Callback},
+           {"awaited", CompletionTokenKind::Awaited},
+           {"cancellation-bound", CompletionTokenKind::CancellationBound}});
+      return;
+    }
+    M.Name = str(V, "'" + K + "'");
+    M.IsFunction = K == "function";
+  });
+  requireOneOf(E, "type", "function", TokenKeys.What);
+  requireKey(E, "means", TokenKeys.What);
+  return M;
+}
+
+BlockingDestructorModel parseBlockingDestructor(const YAML::Node &E) {
+  BlockingDestructorModel M;
+  forEachKey(E, DestructorKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type")
+      M.Type = str(V, "'type'");
+    else
+      M.FromAsyncOnly = boolean(V, "'from-async'");
+  });
+  requireKey(E, "type", DestructorKeys.What);
+  return M;
+}
+
+UncancellableAwaitModel parseAwait(const YAML::Node &E) {
+  UncancellableAwaitModel M;
+  if (E.IsMap() && !E["function"] && !E["member"] && !E["variable"])
+    fail(E, std::string(AwaitKeys.What) +
+                " needs a 'function', 'member' or 'variable' key");
+  int Names = 0;
+  forEachKey(E, AwaitKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "class-name-contains") {
+      M.ClassNameContains = str(V, "'class-name-contains'");
+      return;
+    }
+    if (++Names > 1)
+      fail(V, std::string(AwaitKeys.What) +
+                  " takes one of 'function', 'member' and 'variable'");
+    M.Name = str(V, "'" + K + "'");
+    M.K = K == "function" ? UncancellableAwaitModel::Function
+          : K == "member" ? UncancellableAwaitModel::Member
+                          : UncancellableAwaitModel::Variable;
+  });
+  if (!M.ClassNameContains.empty() && M.K != UncancellableAwaitModel::Member)
+    fail(E["class-name-contains"],
+         "'class-name-contains' applies to a 'member' entry");
+  return M;
+}
+
+HandleModel parseHandle(const YAML::Node &E) {
+  HandleModel M;
+  forEachKey(E, HandleKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type")
+      M.Type = str(V, "'type'");
+    else
+      M.Kind = choice<HandleKind>(V, "'kind'",
+                                  {{"shared", HandleKind::Shared},
+                                   {"weak", HandleKind::Weak},
+                                   {"unique", HandleKind::Unique},
+                                   {"reference", HandleKind::Reference},
+                                   {"optional", HandleKind::Optional}});
+  });
+  requireKey(E, "type", HandleKeys.What);
+  requireKey(E, "kind", HandleKeys.What);
+  return M;
+}
+
+CallableAdapterModel parseAdapter(const YAML::Node &E) {
+  CallableAdapterModel M;
+  forEachKey(E, AdapterKeys, [&](const std::string &K, const YAML::Node &V) {
+    M.Name = str(V, "'" + K + "'");
+    M.IsType = K == "type";
+  });
+  requireOneOf(E, "function", "type", AdapterKeys.What);
+  return M;
+}
+
+/// The top-level keys whose value is a list of names, and where they go.
+std::vector<std::string> *nameList(const std::string &Key, ModelSet &Out) {
+  static const std::pair<const char *, std::vector<std::string> ModelSet::*>
+      Lists[] = {
+          {"cancellation-points", &ModelSet::CancellationPoints},
+          {"stop-queries", &ModelSet::StopQueries},
+          {"atomic-flags", &ModelSet::AtomicFlags},
+          {"stop-token-waits", &ModelSet::StopTokenWaits},
+          {"blocking-functions", &ModelSet::BlockingFunctions},
+          {"reference-wrappers", &ModelSet::ReferenceWrappers},
+          {"move-functions", &ModelSet::MoveFunctions},
+          {"object-accessors", &ModelSet::ObjectAccessors},
+          {"for-each-algorithms", &ModelSet::ForEachAlgorithms},
+          {"fixed-size-arrays", &ModelSet::FixedSizeArrays},
+          {"opaque-namespaces", &ModelSet::OpaqueNamespaces},
+      };
+  for (const auto &L : Lists)
+    if (Key == L.first)
+      return &(Out.*L.second);
+  return nullptr;
+}
+
+void parseSection(const std::string &Key, const YAML::Node &V, ModelSet &Out) {
+  if (std::vector<std::string> *List = nameList(Key, Out)) {
+    if (!V.IsNull())
+      *List = strings(V, "'" + Key + "'");
+  } else if (Key == "spawn") {
+    entries(V, Key, Out.Spawns, parseSpawn);
+  } else if (Key == "channels") {
+    entries(V, Key, Out.Channels, parseChannel);
+  } else if (Key == "wait-groups") {
+    entries(V, Key, Out.WaitGroups, parseWaitGroup);
+  } else if (Key == "blocking-waits") {
+    entries(V, Key, Out.BlockingWaits, parseBlockingWait);
+  } else if (Key == "stop-tokens") {
+    if (V.IsScalar()) // a single name for a one-element list
+      Out.StopTokens.push_back(parseStopToken(V));
+    else
+      entries(V, Key, Out.StopTokens, parseStopToken);
+    for (const StopTokenModel &T : Out.StopTokens)
+      Out.StopTokenTypes.push_back(T.Type);
+  } else if (Key == "thread-classes") {
+    entries(V, Key, Out.ThreadClasses, parseThreadClass);
+  } else if (Key == "spawn-factories") {
+    entries(V, Key, Out.SpawnFactories, parseFactory);
+  } else if (Key == "completion-tokens") {
+    entries(V, Key, Out.CompletionTokens, parseCompletionToken);
+  } else if (Key == "blocking-destructors") {
+    entries(V, Key, Out.BlockingDestructors, parseBlockingDestructor);
+  } else if (Key == "uncancellable-awaits") {
+    entries(V, Key, Out.UncancellableAwaits, parseAwait);
+  } else if (Key == "handles") {
+    entries(V, Key, Out.Handles, parseHandle);
+  } else if (Key == "callable-adapters") {
+    entries(V, Key, Out.CallableAdapters, parseAdapter);
+  }
+}
+
 void parseTop(const YAML::Node &Root, ModelSet &Out) {
   if (Root.IsNull())
     return; // an empty file is an empty model
-  forEachKey(
-      Root, "the model file",
-      {"spawn", "channels", "wait-groups", "cancellation-points",
-       "stop-tokens", "blocking-waits"},
-      [&](const std::string &Key, const YAML::Node &V) {
-        if (Key == "spawn") {
-          entries(V, Key, Out.Spawns, [](const YAML::Node &E) {
-            SpawnModel M;
-            forEachKey(E, "a spawn entry", {"function", "callable-arg"},
-                       [&](const std::string &K, const YAML::Node &V) {
-                         if (K == "function")
-                           M.Name = str(V, "'function'");
-                         else
-                           M.CallableArg = index(V, "'callable-arg'");
-                       });
-            requireKey(E, "function", "a spawn entry");
-            return M;
-          });
-        } else if (Key == "channels") {
-          entries(V, Key, Out.Channels, [](const YAML::Node &E) {
-            ChannelModel M;
-            forEachKey(E, "a channel entry",
-                       {"type", "send", "receive", "close", "capacity-arg"},
-                       [&](const std::string &K, const YAML::Node &V) {
-                         if (K == "type")
-                           M.Type = str(V, "'type'");
-                         else if (K == "send")
-                           M.Send = strings(V, "'send'");
-                         else if (K == "receive")
-                           M.Receive = strings(V, "'receive'");
-                         else if (K == "close")
-                           M.Close = strings(V, "'close'");
-                         else
-                           M.CapacityArg = index(V, "'capacity-arg'");
-                       });
-            requireKey(E, "type", "a channel entry");
-            return M;
-          });
-        } else if (Key == "wait-groups") {
-          entries(V, Key, Out.WaitGroups, [](const YAML::Node &E) {
-            WaitGroupModel M;
-            forEachKey(E, "a wait-group entry", {"type", "add", "done", "wait"},
-                       [&](const std::string &K, const YAML::Node &V) {
-                         if (K == "type")
-                           M.Type = str(V, "'type'");
-                         else if (K == "add")
-                           M.Add = strings(V, "'add'");
-                         else if (K == "done")
-                           M.Done = strings(V, "'done'");
-                         else
-                           M.Wait = strings(V, "'wait'");
-                       });
-            requireKey(E, "type", "a wait-group entry");
-            return M;
-          });
-        } else if (Key == "blocking-waits") {
-          entries(V, Key, Out.BlockingWaits, [](const YAML::Node &E) {
-            BlockingWaitModel M;
-            forEachKey(E, "a blocking-wait entry", {"type", "wait", "wake"},
-                       [&](const std::string &K, const YAML::Node &V) {
-                         if (K == "type")
-                           M.Type = str(V, "'type'");
-                         else if (K == "wait") {
-                           M.Wait = strings(V, "'wait'");
-                           if (M.Wait.empty())
-                             fail(V, "'wait' must name at least one member "
-                                     "function");
-                         } else
-                           M.Wake = strings(V, "'wake'");
-                       });
-            requireKey(E, "type", "a blocking-wait entry");
-            requireKey(E, "wait", "a blocking-wait entry");
-            return M;
-          });
-        } else if (Key == "cancellation-points") {
-          if (!V.IsNull())
-            Out.CancellationPoints = strings(V, "'cancellation-points'");
-        } else {
-          if (!V.IsNull())
-            Out.StopTokenTypes = strings(V, "'stop-tokens'");
-        }
-      });
+  forEachKey(Root, TopKeys, [&](const std::string &Key, const YAML::Node &V) {
+    parseSection(Key, V, Out);
+  });
 }
 
 void setError(ModelError &Err, const std::string &File, const YAML::Mark &M,
@@ -203,13 +520,39 @@ void setError(ModelError &Err, const std::string &File, const YAML::Mark &M,
   Err.Message = Msg;
 }
 
+/// Where the second YAML document of \p Text starts: its first node, or the
+/// line of its `---` when it is empty.
+YAML::Mark secondDocument(const std::string &Text, const YAML::Node &Second) {
+  if (!Second.IsNull() && Second.Mark().line >= 0)
+    return Second.Mark();
+  YAML::Mark M = YAML::Mark::null_mark();
+  int Line = 0, Docs = 0;
+  std::istringstream In(Text);
+  for (std::string L; std::getline(In, L); ++Line) {
+    bool Start = L.rfind("---", 0) == 0;
+    if (Start && (++Docs == 2 || Line > 0)) {
+      M.line = Line;
+      M.column = 0;
+      M.pos = 0;
+      return M;
+    }
+  }
+  return M;
+}
+
 } // namespace
 
 bool parseModelYAML(const std::string &Text, const std::string &FileName,
                     ModelSet &Out, ModelError &Err) {
   ModelSet Parsed;
   try {
-    parseTop(YAML::Load(Text), Parsed);
+    std::vector<YAML::Node> Docs = YAML::LoadAll(Text);
+    if (Docs.size() > 1) {
+      setError(Err, FileName, secondDocument(Text, Docs[1]),
+               "a model file holds one YAML document; another starts here");
+      return false;
+    }
+    parseTop(Docs.empty() ? YAML::Node() : Docs[0], Parsed);
   } catch (const Invalid &I) {
     setError(Err, FileName, I.Mark, I.Message);
     return false;
@@ -234,6 +577,29 @@ bool loadModelFile(const std::string &Path, ModelSet &Out, ModelError &Err) {
   std::stringstream SS;
   SS << In.rdbuf();
   return parseModelYAML(SS.str(), Path, Out, Err);
+}
+
+std::vector<GrammarKey> modelGrammar() {
+  std::vector<GrammarKey> Out;
+  auto Add = [&](const char *Section, const KeySet &Keys) {
+    for (const auto *List : {&Keys.Primary, &Keys.Secondary})
+      for (const char *K : *List)
+        Out.push_back({Section, K});
+  };
+  Add("", TopKeys);
+  Add("spawn", SpawnKeys);
+  Add("channels", ChannelKeys);
+  Add("wait-groups", WaitGroupKeys);
+  Add("blocking-waits", BlockingWaitKeys);
+  Add("stop-tokens", StopTokenKeys);
+  Add("thread-classes", ThreadClassKeys);
+  Add("spawn-factories", FactoryKeys);
+  Add("completion-tokens", TokenKeys);
+  Add("blocking-destructors", DestructorKeys);
+  Add("uncancellable-awaits", AwaitKeys);
+  Add("handles", HandleKeys);
+  Add("callable-adapters", AdapterKeys);
+  return Out;
 }
 
 } // namespace taskleak

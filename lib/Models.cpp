@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 
 namespace taskleak {
 
@@ -19,135 +20,64 @@ std::string ModelError::str() const {
 }
 
 void ModelSet::append(const ModelSet &O) {
-  Spawns.insert(Spawns.end(), O.Spawns.begin(), O.Spawns.end());
-  Channels.insert(Channels.end(), O.Channels.begin(), O.Channels.end());
-  WaitGroups.insert(WaitGroups.end(), O.WaitGroups.begin(), O.WaitGroups.end());
-  BlockingWaits.insert(BlockingWaits.end(), O.BlockingWaits.begin(),
-                       O.BlockingWaits.end());
-  CancellationPoints.insert(CancellationPoints.end(),
-                            O.CancellationPoints.begin(),
-                            O.CancellationPoints.end());
-  StopTokenTypes.insert(StopTokenTypes.end(), O.StopTokenTypes.begin(),
-                        O.StopTokenTypes.end());
+  auto Add = [](auto &To, const auto &From) {
+    To.insert(To.end(), From.begin(), From.end());
+  };
+  Add(Spawns, O.Spawns);
+  Add(Channels, O.Channels);
+  Add(WaitGroups, O.WaitGroups);
+  Add(BlockingWaits, O.BlockingWaits);
+  Add(CancellationPoints, O.CancellationPoints);
+  Add(StopTokenTypes, O.StopTokenTypes);
+  Add(StopTokens, O.StopTokens);
+  Add(ThreadClasses, O.ThreadClasses);
+  Add(ReferenceWrappers, O.ReferenceWrappers);
+  Add(Handles, O.Handles);
+  Add(CallableAdapters, O.CallableAdapters);
+  Add(SpawnFactories, O.SpawnFactories);
+  Add(UncancellableAwaits, O.UncancellableAwaits);
+  Add(StopQueries, O.StopQueries);
+  Add(BlockingDestructors, O.BlockingDestructors);
+  Add(OpaqueNamespaces, O.OpaqueNamespaces);
+  Add(MoveFunctions, O.MoveFunctions);
+  Add(ObjectAccessors, O.ObjectAccessors);
+  Add(ForEachAlgorithms, O.ForEachAlgorithms);
+  Add(FixedSizeArrays, O.FixedSizeArrays);
+  Add(AtomicFlags, O.AtomicFlags);
+  Add(BlockingFunctions, O.BlockingFunctions);
+  Add(StopTokenWaits, O.StopTokenWaits);
+  Add(CompletionTokens, O.CompletionTokens);
   if (!O.SourceFile.empty())
     SourceFile = O.SourceFile;
 }
 
-static ModelSet makeBuiltins() {
+// lib/models/builtin.taskleak.yaml as a string literal (lib/CMakeLists.txt).
+static const char BuiltinModelText[] =
+#include "builtin.taskleak.yaml.inc"
+    ;
+
+const char *builtinModelText() { return BuiltinModelText; }
+
+static ModelSet parseBuiltins() {
   ModelSet M;
-  auto Ctor = [&](const char *Name, SpawnKind K) {
-    M.Spawns.push_back({Name, K, /*IsConstructor=*/true, 0});
-  };
-  auto Fn = [&](const char *Name, SpawnKind K, unsigned Arg) {
-    M.Spawns.push_back({Name, K, /*IsConstructor=*/false, Arg});
-  };
-  Ctor("std::thread", SpawnKind::StdThread);
-  Ctor("std::jthread", SpawnKind::JThread);
-  Ctor("boost::thread", SpawnKind::StdThread);
-  Fn("std::async", SpawnKind::Async, 0);
-  Fn("pthread_create", SpawnKind::Pthread, 2);
-  Fn("boost::asio::co_spawn", SpawnKind::CoSpawn, 1);
-  Fn("asio::co_spawn", SpawnKind::CoSpawn, 1);
-  Fn("QThread::create", SpawnKind::Function, 0);
-  Fn("QtConcurrent::run", SpawnKind::QtRun, 0);
-
-  M.StopTokenTypes = {"std::stop_token", "std::stop_source",
-                      "std::stop_callback"};
-
-  M.CancellationPoints = {
-      "std::stop_token::stop_requested",
-      "std::stop_source::stop_requested",
-      "pthread_testcancel",
-      // Boost.Thread interruption points.
-      "boost::this_thread::interruption_point",
-      "boost::this_thread::interruption_requested",
-      "boost::this_thread::sleep_for",
-      "boost::this_thread::sleep_until",
-      "boost::this_thread::sleep",
-      "boost::thread::join",
-      "boost::thread::try_join_for",
-      "boost::thread::try_join_until",
-      "boost::condition_variable::wait",
-      "boost::condition_variable::wait_for",
-      "boost::condition_variable::wait_until",
-      "boost::condition_variable::timed_wait",
-      "boost::condition_variable_any::wait",
-      "boost::condition_variable_any::wait_for",
-      "boost::condition_variable_any::wait_until",
-      "boost::condition_variable_any::timed_wait",
-      // Qt.
-      "QThread::isInterruptionRequested",
-      // Asio coroutines consulting their cancellation state.
-      "boost::asio::this_coro::cancellation_state",
-      "boost::asio::this_coro::throw_if_cancelled",
-      "boost::asio::this_coro::reset_cancellation_state",
-      "asio::this_coro::cancellation_state",
-      "asio::this_coro::throw_if_cancelled",
-      "asio::this_coro::reset_cancellation_state",
-  };
-
-  auto Chan = [&](const char *Type, std::vector<std::string> Send,
-                  std::vector<std::string> Recv, std::vector<std::string> Close,
-                  std::optional<unsigned> Cap) {
-    ChannelModel C;
-    C.Type = Type;
-    C.Send = std::move(Send);
-    C.Receive = std::move(Recv);
-    C.Close = std::move(Close);
-    C.CapacityArg = Cap;
-    M.Channels.push_back(std::move(C));
-  };
-  Chan("boost::fibers::buffered_channel", {"push", "try_push", "push_wait_for",
-                                           "push_wait_until"},
-       {"pop", "try_pop", "pop_wait_for", "pop_wait_until", "value_pop"},
-       {"close"}, 0);
-  M.Channels.back().CapacityAdjust = -1;
-  Chan("boost::fibers::unbuffered_channel",
-       {"push", "push_wait_for", "push_wait_until"},
-       {"pop", "pop_wait_for", "pop_wait_until", "value_pop"}, {"close"},
-       std::nullopt);
-  for (const char *NS : {"boost::asio::experimental::", "asio::experimental::"})
-    // channel and concurrent_channel are aliases of the basic_ templates in
-    // real Asio; the stand-ins some code uses are classes of their own.
-    for (const char *T : {"channel", "concurrent_channel", "basic_channel",
-                          "basic_concurrent_channel"})
-      Chan((std::string(NS) + T).c_str(), {"async_send", "try_send"},
-           {"async_receive", "try_receive"}, {"close", "cancel"}, 1);
-
-  auto Group = [&](const char *Type, std::vector<std::string> Done,
-                   std::vector<std::string> Wait) {
-    M.WaitGroups.push_back({Type, {}, std::move(Done), std::move(Wait), 0});
-  };
-  Group("std::latch", {"count_down", "arrive_and_wait"}, {"wait", "arrive_and_wait"});
-  Group("std::barrier", {"arrive", "arrive_and_wait", "arrive_and_drop"},
-        {"wait", "arrive_and_wait"});
-  M.WaitGroups.back().Phased = true;
-  Group("absl::BlockingCounter", {"DecrementCount"}, {"Wait"});
-  Group("boost::latch", {"count_down", "count_down_and_wait"},
-        {"wait", "count_down_and_wait"});
-
-  // Blocking waits without a deadline, and what wakes them. The latches and
-  // barriers above, and channel receives, are blocking waits through their
-  // own models. condition_variable_any::wait(lock, token, pred) is passed a
-  // stop token, which makes any call stop-aware (Library::isCancellationCall).
-  auto Wait = [&](const char *Type, std::vector<std::string> Waits,
-                  std::vector<std::string> Wakes) {
-    M.BlockingWaits.push_back({Type, std::move(Waits), std::move(Wakes)});
-  };
-  Wait("std::condition_variable", {"wait"}, {"notify_one", "notify_all"});
-  Wait("std::condition_variable_any", {"wait"}, {"notify_one", "notify_all"});
-  Wait("std::counting_semaphore", {"acquire"}, {"release"}); // binary_semaphore too
-  Wait("std::future", {"get", "wait"}, {});
-  Wait("std::shared_future", {"get", "wait"}, {});
-  Wait("std::thread", {"join"}, {});
-  Wait("std::jthread", {"join"}, {"request_stop"});
+  ModelError Err;
+  if (!parseModelYAML(BuiltinModelText, "lib/models/builtin.taskleak.yaml", M,
+                      Err)) {
+    // The file is tested (test/unit/ModelsTest.cpp): a broken one never ships.
+    llvm::errs() << Err.str() << "\n";
+    std::abort();
+  }
+  M.SourceFile.clear();
   return M;
 }
 
-const ModelSet &ModelSet::builtins() {
-  static const ModelSet B = makeBuiltins();
+std::shared_ptr<const ModelSet> ModelSet::sharedBuiltins() {
+  static const std::shared_ptr<const ModelSet> B =
+      std::make_shared<const ModelSet>(parseBuiltins());
   return B;
 }
+
+const ModelSet &ModelSet::builtins() { return *sharedBuiltins(); }
 
 std::string findModelFile(const std::string &SourceFile) {
   llvm::SmallString<256> Dir(SourceFile);
@@ -156,12 +86,16 @@ std::string findModelFile(const std::string &SourceFile) {
   while (!Dir.empty()) {
     llvm::SmallString<256> Candidate(Dir);
     llvm::sys::path::append(Candidate, ".taskleak.yaml");
-    if (llvm::sys::fs::is_regular_file(Candidate))
+    // Anything of that name is the model: a directory or a dangling symbolic
+    // link is an error (modelsFor), never skipped for a parent's model.
+    llvm::sys::fs::file_status Status;
+    if (!llvm::sys::fs::status(Candidate, Status, /*Follow=*/false) &&
+        Status.type() != llvm::sys::fs::file_type::file_not_found)
       return std::string(Candidate.str());
     llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
     if (Parent == Dir)
       break;
-    Dir = Parent;
+    Dir.truncate(Parent.size()); // a prefix of Dir: no aliasing copy
   }
   return {};
 }
@@ -170,7 +104,7 @@ namespace {
 struct CacheEntry {
   llvm::sys::TimePoint<> MTime;
   uint64_t Size = 0;
-  std::unique_ptr<ModelSet> Models; // null when the file is invalid
+  std::shared_ptr<const ModelSet> Models; // null when the file is invalid
   ModelError Error;
 };
 } // namespace
@@ -189,8 +123,26 @@ static const std::string &initialDirectory() {
 // Recorded when the library is loaded, before any compile command runs.
 static const std::string &InitialDirectoryAtLoad = initialDirectory();
 
-const ModelSet *modelsFor(const std::string &MainFile,
-                          const std::string &ExplicitFile, ModelError &Err) {
+/// Why \p Path cannot be read as a model file, or an empty string.
+static std::string unusableModelFile(const std::string &Path,
+                                     llvm::sys::fs::file_status &Status) {
+  namespace fs = llvm::sys::fs;
+  if (!fs::status(Path, Status)) {
+    if (fs::is_directory(Status))
+      return "model file is a directory, not a file";
+    if (!fs::is_regular_file(Status))
+      return "model file is not a regular file";
+    return {};
+  }
+  fs::file_status Link;
+  if (!fs::status(Path, Link, /*Follow=*/false) && fs::is_symlink_file(Link))
+    return "model file is a symbolic link to a file that does not exist";
+  return "model file does not exist";
+}
+
+std::shared_ptr<const ModelSet> modelsFor(const std::string &MainFile,
+                                          const std::string &ExplicitFile,
+                                          ModelError &Err) {
   std::string Path = ExplicitFile.empty() ? findModelFile(MainFile) : ExplicitFile;
   if (!ExplicitFile.empty() && !llvm::sys::path::is_absolute(Path)) {
     llvm::SmallString<256> Abs(initialDirectory());
@@ -198,26 +150,25 @@ const ModelSet *modelsFor(const std::string &MainFile,
     Path = std::string(Abs.str());
   }
   if (Path.empty())
-    return &ModelSet::builtins();
+    return ModelSet::sharedBuiltins();
 
   static std::mutex Mu;
   static llvm::StringMap<CacheEntry> Cache;
   std::lock_guard<std::mutex> Lock(Mu);
 
   llvm::sys::fs::file_status Status;
-  if (llvm::sys::fs::status(Path, Status) ||
-      !llvm::sys::fs::is_regular_file(Status)) {
-    Err = ModelError{Path, 1, 1, "model file does not exist"};
+  std::string Unusable = unusableModelFile(Path, Status);
+  if (!Unusable.empty()) {
+    Err = ModelError{Path, 1, 1, Unusable};
     return nullptr;
   }
   CacheEntry &E = Cache[Path];
-  if (!E.Models && E.Error.Message.empty()) {
-    // fall through to load
-  } else if (E.MTime == Status.getLastModificationTime() &&
-             E.Size == Status.getSize()) {
+  bool Loaded = E.Models || !E.Error.Message.empty();
+  if (Loaded && E.MTime == Status.getLastModificationTime() &&
+      E.Size == Status.getSize()) {
     if (!E.Models)
       Err = E.Error;
-    return E.Models.get();
+    return E.Models; // shared: a later reload does not free it under a caller
   }
   E.MTime = Status.getLastModificationTime();
   E.Size = Status.getSize();
@@ -228,9 +179,10 @@ const ModelSet *modelsFor(const std::string &MainFile,
     return nullptr;
   }
   E.Error = ModelError{};
-  E.Models = std::make_unique<ModelSet>(ModelSet::builtins());
-  E.Models->append(User);
-  return E.Models.get();
+  auto All = std::make_shared<ModelSet>(ModelSet::builtins());
+  All->append(User);
+  E.Models = std::move(All);
+  return E.Models;
 }
 
 static void defaultHandler(const ModelError &Err) {

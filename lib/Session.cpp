@@ -42,7 +42,7 @@ Session::Session(llvm::StringRef MainFile, const SessionOptions &Opts)
     : Options(Opts) {
   Options.CallDepth = std::min(Options.CallDepth, MaxCallDepth);
   ModelError Err;
-  if (const ModelSet *Models =
+  if (std::shared_ptr<const ModelSet> Models =
           modelsFor(MainFile.str(), Options.ModelFile, Err))
     Lib.emplace(*Models);
   else

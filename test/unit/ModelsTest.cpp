@@ -7,6 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
 using namespace taskleak;
 
 namespace {
@@ -148,14 +153,14 @@ TEST(ModelFiles, NearestFileWins) {
   EXPECT_EQ(findModelFile(std::string(Src)), std::string(Mid));
 
   ModelError E;
-  const ModelSet *M = modelsFor(std::string(Src), "", E);
+  auto M = modelsFor(std::string(Src), "", E);
   ASSERT_NE(M, nullptr) << E.str();
   EXPECT_EQ(M->StopTokenTypes.back(), "mid::T");
   // The built-ins are always there.
   EXPECT_EQ(M->StopTokenTypes.front(), "std::stop_token");
 
   // An explicit file wins over discovery.
-  const ModelSet *Explicit = modelsFor(std::string(Src), std::string(Top), E);
+  auto Explicit = modelsFor(std::string(Src), std::string(Top), E);
   ASSERT_NE(Explicit, nullptr);
   EXPECT_EQ(Explicit->StopTokenTypes.back(), "top::T");
 
@@ -256,4 +261,310 @@ TEST(ModelYAML, BlockingWaitErrorsNameLineAndColumn) {
   EXPECT_FALSE(parseModelYAML("blocking-waits: {type: x}\n", "m.yaml", M, E));
   EXPECT_EQ(E.str(), "m.yaml:1:17: error: 'blocking-waits' must be a list, "
                      "not a mapping");
+}
+
+// --- The built-in file: one grammar with user models -------------------------
+
+namespace {
+
+const SpawnModel *findSpawn(const ModelSet &M, const std::string &Name) {
+  for (const SpawnModel &S : M.Spawns)
+    if (S.Name == Name)
+      return &S;
+  return nullptr;
+}
+
+} // namespace
+
+TEST(BuiltinModels, ParseWithTheUserGrammar) {
+  // The embedded text is an ordinary model file.
+  ModelSet M;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML(builtinModelText(), "builtin.yaml", M, E))
+      << E.str();
+  EXPECT_EQ(M.Spawns.size(), ModelSet::builtins().Spawns.size());
+  EXPECT_TRUE(ModelSet::builtins().SourceFile.empty());
+}
+
+TEST(BuiltinModels, SameFactsAsTheFormerTables) {
+  const ModelSet &B = ModelSet::builtins();
+  struct Expect {
+    const char *Name;
+    SpawnKind Kind;
+    bool Ctor;
+    unsigned Arg;
+  } Spawns[] = {{"std::thread", SpawnKind::StdThread, true, 0},
+                {"std::jthread", SpawnKind::JThread, true, 0},
+                {"boost::thread", SpawnKind::StdThread, true, 0},
+                {"std::async", SpawnKind::Async, false, 0},
+                {"pthread_create", SpawnKind::Pthread, false, 2},
+                {"boost::asio::co_spawn", SpawnKind::CoSpawn, false, 1},
+                {"asio::co_spawn", SpawnKind::CoSpawn, false, 1},
+                {"QThread::create", SpawnKind::Function, false, 0},
+                {"QtConcurrent::run", SpawnKind::QtRun, false, 0}};
+  ASSERT_EQ(B.Spawns.size(), std::size(Spawns));
+  for (const Expect &X : Spawns) {
+    const SpawnModel *S = findSpawn(B, X.Name);
+    ASSERT_NE(S, nullptr) << X.Name;
+    EXPECT_EQ(S->Kind, X.Kind) << X.Name;
+    EXPECT_EQ(S->IsConstructor, X.Ctor) << X.Name;
+    EXPECT_EQ(S->CallableArg, X.Arg) << X.Name;
+  }
+  EXPECT_EQ(findSpawn(B, "std::async")->OptionalLeadingArgs,
+            std::vector<std::string>{"std::launch"});
+  EXPECT_EQ(B.StopTokenTypes,
+            (std::vector<std::string>{"std::stop_token", "std::stop_source",
+                                      "std::stop_callback"}));
+  EXPECT_EQ(B.CancellationPoints.size(), 26u);
+  ASSERT_EQ(B.Channels.size(), 10u);
+  EXPECT_EQ(B.Channels[0].CapacityAdjust, -1);
+  EXPECT_EQ(B.Channels[0].CapacityArg, 0u);
+  EXPECT_FALSE(B.Channels[1].CapacityArg.has_value());
+  EXPECT_EQ(B.Channels[9].Type, "asio::experimental::basic_concurrent_channel");
+  EXPECT_EQ(B.Channels[9].CapacityArg, 1u);
+  ASSERT_EQ(B.WaitGroups.size(), 4u);
+  for (const WaitGroupModel &W : B.WaitGroups) {
+    EXPECT_EQ(W.CountArg, 0u) << W.Type;
+    EXPECT_EQ(W.Phased, W.Type == "std::barrier") << W.Type;
+    EXPECT_TRUE(W.Add.empty()) << W.Type;
+  }
+  EXPECT_EQ(B.BlockingWaits.size(), 7u);
+}
+
+TEST(BuiltinModels, OneFactPerQuestion) {
+  const ModelSet &B = ModelSet::builtins();
+  // The std::ref family, once.
+  EXPECT_EQ(B.ReferenceWrappers,
+            (std::vector<std::string>{"std::ref", "std::cref", "boost::ref",
+                                      "boost::cref"}));
+  ASSERT_EQ(B.ThreadClasses.size(), 3u);
+  EXPECT_EQ(B.ThreadClasses[0].Type, "std::thread");
+  EXPECT_EQ(B.ThreadClasses[0].Destructor, JoinableDestructor::Terminates);
+  EXPECT_EQ(B.ThreadClasses[0].Replacement, "std::jthread");
+  EXPECT_EQ(B.ThreadClasses[1].StopToken, "std::stop_token");
+  EXPECT_EQ(B.ThreadClasses[2].Destructor, JoinableDestructor::Detaches);
+  EXPECT_EQ(B.OpaqueNamespaces.size(), 8u);
+  EXPECT_EQ(B.StopTokens[2].Kind, StopTokenKind::Callback);
+}
+
+// --- Model files that are errors (issue 14, items 9 and 10) ------------------
+
+TEST(ModelYAML, DuplicateKeysAreErrors) {
+  ModelSet M;
+  ModelError E;
+  EXPECT_FALSE(parseModelYAML("stop-tokens: [a]\nspawn: []\nstop-tokens: [b]\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.str(), "m.yaml:3:1: error: duplicate key 'stop-tokens' in the "
+                     "model file (first given at line 1)");
+  EXPECT_FALSE(parseModelYAML("spawn:\n"
+                              "  - function: f\n"
+                              "    callable-arg: 0\n"
+                              "    callable-arg: 1\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.str(), "m.yaml:4:5: error: duplicate key 'callable-arg' in a "
+                     "spawn entry (first given at line 3)");
+  EXPECT_FALSE(parseModelYAML("channels: [{type: a, type: b}]\n", "m.yaml", M,
+                              E));
+  EXPECT_EQ(E.Line, 1u);
+  EXPECT_NE(E.Message.find("duplicate key 'type' in a channel entry"),
+            std::string::npos);
+}
+
+TEST(ModelYAML, DocumentsAfterTheFirstAreErrors) {
+  ModelSet M;
+  ModelError E;
+  EXPECT_FALSE(parseModelYAML("stop-tokens: [a]\n---\nstop-tokens: [b]\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.File, "m.yaml");
+  EXPECT_EQ(E.Line, 3u) << E.str();
+  EXPECT_NE(E.Message.find("one YAML document"), std::string::npos);
+  // A trailing empty document too.
+  EXPECT_FALSE(parseModelYAML("stop-tokens: [a]\n---\n", "m.yaml", M, E));
+  EXPECT_EQ(E.Line, 2u) << E.str();
+  // One explicit document is fine.
+  EXPECT_TRUE(parseModelYAML("---\nstop-tokens: [a]\n...\n", "m.yaml", M, E))
+      << E.str();
+}
+
+namespace {
+
+struct TempDir {
+  llvm::SmallString<128> Root;
+  TempDir() { llvm::sys::fs::createUniqueDirectory("taskleak-models", Root); }
+  ~TempDir() { llvm::sys::fs::remove_directories(Root); }
+  std::string path(llvm::StringRef A, llvm::StringRef B = "") const {
+    llvm::SmallString<128> P(Root);
+    llvm::sys::path::append(P, A);
+    if (!B.empty())
+      llvm::sys::path::append(P, B);
+    return std::string(P.str());
+  }
+};
+
+void writeFile(const std::string &Path, llvm::StringRef Text) {
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(Path, EC);
+  ASSERT_FALSE(EC) << Path << ": " << EC.message();
+  OS << Text;
+}
+
+} // namespace
+
+TEST(ModelFiles, DirectoryNamedLikeTheModelIsAnError) {
+  TempDir D;
+  writeFile(D.path(".taskleak.yaml"), "stop-tokens: [top::T]\n");
+  ASSERT_FALSE(llvm::sys::fs::create_directories(D.path("a", ".taskleak.yaml")));
+  const std::string Src = D.path("a", "x.cpp");
+  // Never skipped for the parent's model.
+  EXPECT_EQ(findModelFile(Src), D.path("a", ".taskleak.yaml"));
+  ModelError E;
+  EXPECT_EQ(modelsFor(Src, "", E), nullptr);
+  EXPECT_EQ(E.str(), D.path("a", ".taskleak.yaml") +
+                         ":1:1: error: model file is a directory, not a file");
+  // Given explicitly, likewise.
+  EXPECT_EQ(modelsFor("x.cpp", D.path("a", ".taskleak.yaml"), E), nullptr);
+  EXPECT_NE(E.Message.find("is a directory"), std::string::npos);
+}
+
+TEST(ModelFiles, DanglingSymlinkIsAnError) {
+  TempDir D;
+  writeFile(D.path(".taskleak.yaml"), "stop-tokens: [top::T]\n");
+  ASSERT_FALSE(llvm::sys::fs::create_directories(D.path("a")));
+  ASSERT_FALSE(llvm::sys::fs::create_link(D.path("a", "gone.yaml"),
+                                          D.path("a", ".taskleak.yaml")));
+  const std::string Src = D.path("a", "x.cpp");
+  EXPECT_EQ(findModelFile(Src), D.path("a", ".taskleak.yaml"));
+  ModelError E;
+  EXPECT_EQ(modelsFor(Src, "", E), nullptr);
+  EXPECT_EQ(E.str(), D.path("a", ".taskleak.yaml") +
+                         ":1:1: error: model file is a symbolic link to a "
+                         "file that does not exist");
+  // A symlink to a real file is that file.
+  writeFile(D.path("a", "gone.yaml"), "stop-tokens: [a::T]\n");
+  auto M = modelsFor(Src, "", E);
+  ASSERT_NE(M, nullptr) << E.str();
+  EXPECT_EQ(M->StopTokenTypes.back(), "a::T");
+}
+
+// --- modelsFor from several threads (issue 14, item 4) -----------------------
+
+TEST(ModelFiles, ConcurrentReloadNeverFreesAResultInUse) {
+  TempDir D;
+  const std::string Model = D.path("m.yaml");
+  writeFile(Model, "stop-tokens: [a::T]\n");
+  std::atomic<bool> Stop{false};
+  std::atomic<unsigned> Reads{0}, Failures{0};
+  auto Reader = [&] {
+    while (!Stop) {
+      ModelError E;
+      std::shared_ptr<const ModelSet> M = modelsFor("x.cpp", Model, E);
+      if (!M) { // the writer's file may be half written: an error, not a crash
+        ++Failures;
+        continue;
+      }
+      // Read the whole set after another thread may have reloaded it.
+      std::this_thread::yield();
+      size_t N = 0;
+      for (const std::string &T : M->StopTokenTypes)
+        N += T.size();
+      EXPECT_GT(N, 0u);
+      ++Reads;
+    }
+  };
+  std::vector<std::thread> Threads;
+  for (int I = 0; I < 4; ++I)
+    Threads.emplace_back(Reader);
+  // Every rewrite changes the size, so that each read reloads.
+  for (int I = 0; I < 300; ++I)
+    writeFile(Model, "stop-tokens: [a::T" + std::string(I % 7 + 1, 'x') + "]\n");
+  for (int Wait = 0; Reads < 100 && Wait < 10000; ++Wait)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  Stop = true;
+  for (std::thread &T : Threads)
+    T.join();
+  EXPECT_GE(Reads.load(), 100u);
+}
+
+// --- docs/models.md documents the grammar and lists the built-ins -----------
+
+namespace {
+
+std::string readDocs() {
+  std::ifstream In(std::string(TASKLEAK_SOURCE_DIR) + "/docs/models.md");
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return SS.str();
+}
+
+/// The text of the grammar section for top-level key \p Key: from its
+/// "### `key:`" heading to the next heading.
+std::string grammarSection(const std::string &Docs, const std::string &Key) {
+  size_t Begin = Docs.find("### `" + Key + ":`");
+  if (Begin == std::string::npos)
+    return {};
+  size_t End = Docs.find("\n#", Begin + 1);
+  return Docs.substr(Begin, End == std::string::npos ? End : End - Begin);
+}
+
+} // namespace
+
+TEST(ModelDocs, EveryKeyOfTheGrammarIsDocumented) {
+  const std::string Docs = readDocs();
+  ASSERT_FALSE(Docs.empty()) << "docs/models.md not found";
+  for (const GrammarKey &K : modelGrammar()) {
+    if (!*K.Section) {
+      EXPECT_FALSE(grammarSection(Docs, K.Key).empty())
+          << "docs/models.md has no '### `" << K.Key << ":`' section";
+      continue;
+    }
+    EXPECT_NE(grammarSection(Docs, K.Section).find(std::string("`") + K.Key +
+                                                   ":`"),
+              std::string::npos)
+        << "the '" << K.Section << ":' section of docs/models.md does not "
+        << "document its key '" << K.Key << ":'";
+  }
+}
+
+TEST(ModelDocs, EveryBuiltinEntryIsListed) {
+  const std::string Docs = readDocs();
+  const ModelSet &B = ModelSet::builtins();
+  std::vector<std::string> Names = B.CancellationPoints;
+  auto Add = [&](const std::vector<std::string> &L) {
+    Names.insert(Names.end(), L.begin(), L.end());
+  };
+  for (const SpawnModel &S : B.Spawns) {
+    Names.push_back(S.Name);
+    Add(S.OptionalLeadingArgs);
+  }
+  for (const ChannelModel &C : B.Channels)
+    Names.push_back(C.Type);
+  for (const WaitGroupModel &W : B.WaitGroups)
+    Names.push_back(W.Type);
+  for (const BlockingWaitModel &W : B.BlockingWaits)
+    Names.push_back(W.Type);
+  for (const ThreadClassModel &T : B.ThreadClasses)
+    Names.insert(Names.end(), {T.Type, T.Replacement, T.StopToken,
+                               T.TerminateFunction});
+  for (const HandleModel &H : B.Handles)
+    Names.push_back(H.Type);
+  for (const CallableAdapterModel &A : B.CallableAdapters)
+    Names.push_back(A.Name);
+  for (const SpawnFactoryModel &F : B.SpawnFactories)
+    Names.push_back(F.Name);
+  for (const UncancellableAwaitModel &A : B.UncancellableAwaits)
+    Names.push_back(A.Name);
+  for (const BlockingDestructorModel &D : B.BlockingDestructors)
+    Names.push_back(D.Type);
+  for (const CompletionTokenModel &T : B.CompletionTokens)
+    Names.push_back(T.Name);
+  for (const auto *L :
+       {&B.StopTokenTypes, &B.ReferenceWrappers, &B.StopQueries,
+        &B.OpaqueNamespaces, &B.MoveFunctions, &B.ObjectAccessors,
+        &B.ForEachAlgorithms, &B.FixedSizeArrays, &B.AtomicFlags,
+        &B.BlockingFunctions, &B.StopTokenWaits})
+    Add(*L);
+  for (const std::string &N : Names)
+    if (!N.empty())
+      EXPECT_NE(Docs.find("`" + N + "`"), std::string::npos)
+          << "docs/models.md does not list the built-in '" << N << "'";
 }
