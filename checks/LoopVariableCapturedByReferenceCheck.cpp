@@ -34,12 +34,12 @@ static std::string describeReference(const IterationCapture &C) {
   case ReferenceKind::ImplicitCapture:
     return "captures " + What + " by reference";
   case ReferenceKind::StdRef: {
-    std::string Via = "std::ref";
-    if (const auto *Call = dyn_cast_or_null<CallExpr>(C.Ref.Arg))
-      if (const FunctionDecl *FD = Call->getDirectCallee())
-        for (const char *N : {"std::cref", "boost::ref", "boost::cref"})
-          if (matchesQualifiedName(FD, N))
-            Via = N;
+    // The reference wrapper called, as the models name it.
+    const Library &Lib = Library::builtin();
+    std::string Via =
+        Lib.referenceWrapperName(dyn_cast_or_null<CallExpr>(C.Ref.Arg));
+    if (Via.empty() && !Lib.models().ReferenceWrappers.empty())
+      Via = Lib.models().ReferenceWrappers.front();
     return "receives " + What + " by reference through '" + Via + "'";
   }
   case ReferenceKind::AddressOf:

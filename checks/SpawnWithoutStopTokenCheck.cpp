@@ -39,15 +39,21 @@ public:
 /// The fix-it: std::thread -> std::jthread, a std::stop_token parameter on
 /// the lambda, the loops run while no stop is requested, and a stop request
 /// before each join. None unless every piece is provably safe.
-std::optional<FixIts> jthreadFix(const SpawnSite &S,
+std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
                                  llvm::ArrayRef<UncancellableLoop> Loops,
                                  ASTContext &Ctx) {
   const LangOptions &LO = Ctx.getLangOpts();
   const SourceManager &SM = Ctx.getSourceManager();
   const VarDecl *VD = S.ThreadVar;
   const LambdaExpr *L = S.Task.Lambda;
+  // The thread class and its stop-aware replacement, from the models.
+  const ThreadClassModel *From = Lib.threadClassNamed(S.Name);
+  const ThreadClassModel *To =
+      From ? Lib.threadClassNamed(From->Replacement) : nullptr;
+  if (!To || To->StopToken.empty() || To->RequestStop.empty())
+    return std::nullopt;
   if (!LO.CPlusPlus20 || !VD || !L || !S.Task.LambdaIsInline ||
-      !S.Task.BoundArgs.empty() || S.Name != "std::thread" ||
+      !S.Task.BoundArgs.empty() ||
       isa<CXXTemporaryObjectExpr>(S.Call) || !VD->getTypeSourceInfo() ||
       VD->getInitStyle() == VarDecl::CInit)
     return std::nullopt; // only `std::thread t(...)` / `std::thread t{...}`
@@ -64,7 +70,7 @@ std::optional<FixIts> jthreadFix(const SpawnSite &S,
   SourceRange TypeRange = VD->getTypeSourceInfo()->getTypeLoc().getSourceRange();
   if (TypeRange.getBegin().isMacroID() ||
       Lexer::getSourceText(CharSourceRange::getTokenRange(TypeRange), SM, LO) !=
-          "std::thread")
+          From->Type)
     return std::nullopt;
   // A fresh name for the token.
   StringRef LambdaText = Lexer::getSourceText(
@@ -75,7 +81,7 @@ std::optional<FixIts> jthreadFix(const SpawnSite &S,
 
   FixIts Fix;
   Fix.push_back(FixItHint::CreateReplacement(
-      CharSourceRange::getTokenRange(TypeRange), "std::jthread"));
+      CharSourceRange::getTokenRange(TypeRange), To->Type));
   if (L->hasExplicitParameters()) {
     TypeLoc TL = Op->getTypeSourceInfo()->getTypeLoc().IgnoreParens();
     auto FTL = TL.getAs<FunctionProtoTypeLoc>();
@@ -83,14 +89,14 @@ std::optional<FixIts> jthreadFix(const SpawnSite &S,
       return std::nullopt;
     Fix.push_back(FixItHint::CreateInsertion(
         FTL.getLParenLoc().getLocWithOffset(1),
-        (Twine("std::stop_token ") + Token).str()));
+        To->StopToken + " " + Token));
   } else {
     SourceLocation AfterIntroducer = Lexer::getLocForEndOfToken(
         L->getIntroducerRange().getEnd(), 0, SM, LO);
     if (AfterIntroducer.isInvalid())
       return std::nullopt;
     Fix.push_back(FixItHint::CreateInsertion(
-        AfterIntroducer, (Twine("(std::stop_token ") + Token + ")").str()));
+        AfterIntroducer, "(" + To->StopToken + " " + Token + ")"));
   }
   for (const UncancellableLoop &Loop : Loops) {
     if (Loop.Function != Op)
@@ -122,15 +128,15 @@ std::optional<FixIts> jthreadFix(const SpawnSite &S,
     if (!Call || !Call->getMethodDecl() || !Call->getMethodDecl()->getIdentifier())
       return std::nullopt;
     StringRef Method = Call->getMethodDecl()->getName();
-    if (Method == "joinable")
+    if (Library::isJoinableQuery(*From, Method))
       continue;
-    if (Method != "join" || Call->getBeginLoc().isMacroID())
+    if (!Library::isJoin(*From, Method) || Call->getBeginLoc().isMacroID())
       return std::nullopt;
     auto CallParents = Ctx.getParents(*Call);
     if (CallParents.size() != 1 || !CallParents[0].get<CompoundStmt>())
       return std::nullopt;
-    Fix.push_back(FixItHint::CreateInsertion(Call->getBeginLoc(),
-                                             Name + ".request_stop(); "));
+    Fix.push_back(FixItHint::CreateInsertion(
+        Call->getBeginLoc(), Name + "." + To->RequestStop.front() + "(); "));
   }
   return Fix;
 }
@@ -155,7 +161,7 @@ void SpawnWithoutStopTokenCheck::check(const MatchFinder::MatchResult &Result) {
   if (Loops.empty())
     return;
 
-  std::optional<FixIts> Fix = jthreadFix(*Site, Loops, *Result.Context);
+  std::optional<FixIts> Fix = jthreadFix(*Lib, *Site, Loops, *Result.Context);
   {
     DiagnosticBuilder D =
         IsCoSpawn
@@ -166,12 +172,16 @@ void SpawnWithoutStopTokenCheck::check(const MatchFinder::MatchResult &Result) {
             : Site->Model->Kind == SpawnKind::JThread
                   ? diag(E->getBeginLoc(),
                          "task spawned by '%0' runs an endless loop but takes "
-                         "no std::stop_token, so the jthread's stop request "
-                         "never reaches it")
+                         "no %1, so the jthread's stop request never reaches "
+                         "it")
                   : diag(E->getBeginLoc(),
                          "task spawned by '%0' runs an endless loop and "
                          "receives no stop token or other cancellation handle");
     D << Site->Name;
+    if (!IsCoSpawn && Site->Model->Kind == SpawnKind::JThread) {
+      const ThreadClassModel *C = Lib->threadClassNamed(Site->Name);
+      D << (C && !C->StopToken.empty() ? C->StopToken : "stop token");
+    }
     if (Fix)
       for (const FixItHint &H : *Fix)
         D << H;

@@ -66,8 +66,8 @@ void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
                             ? Var->getLocation()
                             : Exit->Spawn->E->getBeginLoc();
     diag(At, "thread '%0' may still be joinable when it goes out of scope; "
-             "its destructor then calls std::terminate")
-        << Var->getName();
+             "its destructor then calls %1")
+        << Var->getName() << T->Class->TerminateFunction;
     const Stmt *S = Exit->Exit;
     if (const auto *Block = dyn_cast<CompoundStmt>(S))
       diag(Block->getRBracLoc(), "'%0' is still joinable at the end of its "
@@ -100,9 +100,8 @@ void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
     const auto *RD = cast<CXXRecordDecl>(Field->getParent());
     diag(U.E->getBeginLoc(),
          "thread member '%0' is started here but no member function of %1 "
-         "joins, detaches or moves it; destroying the object then calls "
-         "std::terminate")
-        << Field->getName() << RD;
+         "joins, detaches or moves it; destroying the object then calls %2")
+        << Field->getName() << RD << T->Class->TerminateFunction;
     diag(Field->getLocation(), "'%0' declared here", DiagnosticIDs::Note)
         << Field->getName();
     return;

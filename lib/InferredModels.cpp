@@ -42,13 +42,13 @@ StringRef baseOperation(StringRef Name) {
 /// or semaphore's untimed wait, pthread_cond_wait, sem_wait.
 class BlockingWaitFinder : public RecursiveASTVisitor<BlockingWaitFinder> {
 public:
+  explicit BlockingWaitFinder(const ModelSet &Models) : Models(Models) {}
   bool Found = false;
 
   bool VisitCallExpr(CallExpr *C) {
     if (const FunctionDecl *F = C->getDirectCallee())
-      if (F->getIdentifier() &&
-          (F->getName() == "pthread_cond_wait" || F->getName() == "sem_wait"))
-        Found = true;
+      for (const std::string &Name : Models.BlockingFunctions)
+        Found |= matchesQualifiedName(F, Name);
     return !Found;
   }
   bool VisitMemberExpr(MemberExpr *E) {
@@ -68,6 +68,8 @@ public:
   }
 
 private:
+  const ModelSet &Models;
+
   void check(DeclarationName Member, QualType Base) {
     if (!Member.isIdentifier())
       return;
@@ -101,11 +103,11 @@ const FunctionDecl *definitionOf(const CXXMethodDecl *M) {
   return nullptr;
 }
 
-bool blocks(const CXXMethodDecl *M) {
+bool blocks(const CXXMethodDecl *M, const ModelSet &Models) {
   const FunctionDecl *Def = definitionOf(M);
   if (!Def || !Def->getBody())
     return false;
-  BlockingWaitFinder F;
+  BlockingWaitFinder F(Models);
   F.TraverseStmt(Def->getBody());
   return F.Found;
 }
@@ -132,7 +134,8 @@ namespace {
 /// The definition of a class of the project: defined, outside system
 /// headers and the namespaces of libraries (which have real models, or none
 /// on purpose).
-const CXXRecordDecl *projectClass(const CXXRecordDecl *RD) {
+const CXXRecordDecl *projectClass(const CXXRecordDecl *RD,
+                                  const ModelSet &Models) {
   if (!RD || !RD->hasDefinition() || !RD->getIdentifier())
     return nullptr;
   RD = RD->getDefinition();
@@ -142,8 +145,7 @@ const CXXRecordDecl *projectClass(const CXXRecordDecl *RD) {
   for (const DeclContext *DC = RD->getDeclContext(); DC; DC = DC->getParent())
     if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
       if (NS->getIdentifier() &&
-          llvm::is_contained({"std", "boost", "asio", "absl", "folly", "tbb"},
-                             NS->getName()))
+          llvm::is_contained(Models.OpaqueNamespaces, NS->getName()))
         return nullptr;
   return RD;
 }
@@ -172,8 +174,9 @@ std::optional<unsigned> integralConstructorParam(const CXXRecordDecl *RD) {
 
 } // namespace
 
-std::optional<ChannelModel> inferChannelModel(const CXXRecordDecl *RD) {
-  RD = projectClass(RD);
+std::optional<ChannelModel> inferChannelModel(const CXXRecordDecl *RD,
+                                              const ModelSet &Models) {
+  RD = projectClass(RD, Models);
   if (!RD)
     return std::nullopt;
 
@@ -192,13 +195,13 @@ std::optional<ChannelModel> inferChannelModel(const CXXRecordDecl *RD) {
       if (llvm::is_contained(M.Send, Name))
         continue;
       M.Send.push_back(Name.str());
-      BlockingSend |= !GivesUp && blocks(MD);
+      BlockingSend |= !GivesUp && blocks(MD, Models);
     } else if (llvm::is_contained(ReceiveNames, Base)) {
       if (llvm::is_contained(M.Receive, Name))
         continue;
       M.Receive.push_back(Name.str());
       // A receive that does not wait returns empty-handed like a try_.
-      if (GivesUp || !blocks(MD))
+      if (GivesUp || !blocks(MD, Models))
         M.TryReceive.push_back(Name.str());
       else
         BlockingReceive = true;
@@ -219,8 +222,9 @@ std::optional<ChannelModel> inferChannelModel(const CXXRecordDecl *RD) {
   return M;
 }
 
-std::optional<WaitGroupModel> inferWaitGroupModel(const CXXRecordDecl *RD) {
-  RD = projectClass(RD);
+std::optional<WaitGroupModel> inferWaitGroupModel(const CXXRecordDecl *RD,
+                                                  const ModelSet &Models) {
+  RD = projectClass(RD, Models);
   if (!RD)
     return std::nullopt;
   WaitGroupModel M;
@@ -239,7 +243,7 @@ std::optional<WaitGroupModel> inferWaitGroupModel(const CXXRecordDecl *RD) {
       Add(M.Add);
     else if (llvm::is_contained(DoneNames, Name))
       Add(M.Done);
-    else if (llvm::is_contained(WaitNames, Name) && blocks(MD)) {
+    else if (llvm::is_contained(WaitNames, Name) && blocks(MD, Models)) {
       Add(M.Wait);
       BlockingWait = true;
     }

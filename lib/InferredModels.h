@@ -18,9 +18,11 @@
 //  * a close: close, shutdown, cancel, stop.
 //
 // Anything else, or a class missing a blocking send, a receive or the
-// capacity, is not a channel. Wait groups and latches written in the project
-// are read off the same way (inferWaitGroupModel). Configured models always
-// win.
+// capacity, is not a channel; so is a class in an opaque namespace of the
+// models (`opaque-namespaces:`). "Blocks" includes a call of one of the
+// models' `blocking-functions:` (pthread_cond_wait, sem_wait). Wait groups
+// and latches written in the project are read off the same way
+// (inferWaitGroupModel). Configured models always win.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,7 +41,9 @@ namespace taskleak {
 /// The channel model of \p RD (a class or a class template specialization,
 /// whose template's member definitions are read), if it is a bounded blocking
 /// queue as described above.
-std::optional<ChannelModel> inferChannelModel(const clang::CXXRecordDecl *RD);
+std::optional<ChannelModel>
+inferChannelModel(const clang::CXXRecordDecl *RD,
+                  const ModelSet &Models = ModelSet::builtins());
 
 /// The wait-group model of \p RD, if it is a wait group or count-down latch
 /// written in the project (defined in the translation unit, outside system
@@ -51,7 +55,8 @@ std::optional<ChannelModel> inferChannelModel(const clang::CXXRecordDecl *RD);
 ///    or an integral parameter at the same position of every constructor
 ///    that takes arguments (a latch: the initial count).
 std::optional<WaitGroupModel>
-inferWaitGroupModel(const clang::CXXRecordDecl *RD);
+inferWaitGroupModel(const clang::CXXRecordDecl *RD,
+                    const ModelSet &Models = ModelSet::builtins());
 
 /// Member function names that may make a class an inferred wait group (a
 /// pre-filter for matchers: the done names).

@@ -1,8 +1,13 @@
 //===--- Library.h - questions about library entities ----------*- C++ -*-===//
 //
 // Answers "what is this?" for declarations, types and expressions, using a
-// ModelSet: is this call a spawn, is this type a stop token, is this call a
-// cancellation point, what does this co_spawn completion token do.
+// ModelSet (lib/Models.h): is this call a spawn, is this type a stop token or
+// a thread class, is this call a cancellation point, a reference wrapper or a
+// move, what does this co_spawn completion token do. One documented method
+// per question, in the manner of clazy's QtUtils.h: the analyses and checks
+// ask here and never quote a library name (test/models/no-library-names.test).
+// Each answer is exactly what the models say; a fact missing from the models
+// is not known (docs/models.md lists the built-in ones).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TASKLEAK_LIB_LIBRARY_H
@@ -17,33 +22,122 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <memory>
+#include <optional>
 
 namespace taskleak {
 
 /// True when \p D's fully qualified name is \p QualifiedName, ignoring inline
 /// namespaces (`std::__1::thread` is `std::thread`) and `extern "C"` blocks.
 /// Class template specializations and their members match the template's name.
+/// A name `*::x` matches any declaration named x, wherever it is declared.
 bool matchesQualifiedName(const clang::NamedDecl *D,
                           llvm::StringRef QualifiedName);
+
+/// A set of model names, indexed by their last component so that most
+/// declarations are rejected by one hash lookup.
+class NameSet {
+public:
+  NameSet() = default;
+  explicit NameSet(const std::vector<std::string> &Names);
+  void insert(const std::string &Name);
+  /// The first name of the set that \p D matches, or null.
+  const std::string *match(const clang::NamedDecl *D) const;
+  bool contains(const clang::NamedDecl *D) const { return match(D); }
+
+private:
+  llvm::StringMap<std::vector<std::string>> ByLast;
+};
 
 class Library {
 public:
   explicit Library(const ModelSet &Models);
+  Library(const Library &) = delete;
+  Library &operator=(const Library &) = delete;
 
   const ModelSet &models() const { return Models; }
+
+  /// The library of the built-in models alone (one per thread), for the
+  /// questions of code that is not given the translation unit's Library
+  /// yet; such code does not see a user's `.taskleak.yaml`.
+  static const Library &builtin();
+
+  // --- Spawns --------------------------------------------------------------
 
   /// The spawn model for a call of \p Callee, if it is a spawn function.
   const SpawnModel *spawnFunction(const clang::FunctionDecl *Callee) const;
   /// The spawn model for a constructor of \p Class, if it starts a thread.
   const SpawnModel *spawnClass(const clang::CXXRecordDecl *Class) const;
 
+  /// Whether \p Arg, at the callable position of a spawn of \p M, is an
+  /// optional leading argument (std::async's launch policy, a QThreadPool
+  /// pointer for QtConcurrent::run): the callable is then the next one.
+  bool isOptionalLeadingArg(const SpawnModel &M, const clang::Expr *Arg) const;
+  /// The class a spawn factory call builds (`threads.emplace_back(f)`: the
+  /// container's element; `std::make_unique<std::thread>(f)`), or null. The
+  /// caller asks spawnClass() whether it is one.
+  const clang::CXXRecordDecl *builtByFactory(const clang::CallExpr *Call) const;
+  /// The names of the spawn factories, for matchers (hasAnyName): member
+  /// names and the last component of function names.
+  std::vector<std::string> spawnFactoryNames() const;
+  /// A member spawn factory's name (emplace_back, emplace_front).
+  bool isSpawnFactoryMember(llvm::StringRef Name) const;
+
+  // --- Thread classes --------------------------------------------------------
+
+  /// The thread-class model of \p T (not through references or pointers).
+  const ThreadClassModel *threadClass(clang::QualType T) const;
+  const ThreadClassModel *threadClass(const clang::CXXRecordDecl *RD) const;
+  /// The model of the thread class named \p Name (a replacement's), or null.
+  const ThreadClassModel *threadClassNamed(llvm::StringRef Name) const;
+  /// Every thread class of the models.
+  const std::vector<ThreadClassModel> &threadClasses() const {
+    return Models.ThreadClasses;
+  }
+  /// Whether \p Member of a thread class is one of its joins, detaches,
+  /// joinable queries or stop requests.
+  static bool isJoin(const ThreadClassModel &C, llvm::StringRef Member);
+  static bool isDetach(const ThreadClassModel &C, llvm::StringRef Member);
+  static bool isJoinableQuery(const ThreadClassModel &C, llvm::StringRef Member);
+  static bool isRequestStop(const ThreadClassModel &C, llvm::StringRef Member);
+  /// A stop request of a thread class that passes a stop token to its task
+  /// (std::jthread's request_stop), which stop sources share.
+  bool isRequestStopName(llvm::StringRef Member) const;
+  /// Whether destroying an object of \p T waits for the task: a modelled
+  /// blocking destructor (std::jthread; a std::future only when \p FromAsync).
+  bool hasBlockingDestructor(const clang::CXXRecordDecl *RD,
+                             bool FromAsync) const;
+
+  // --- Stop requests ---------------------------------------------------------
+
   /// A type that carries a stop request into a task (std::stop_token,
   /// std::stop_source, std::stop_callback, configured stop-token types),
   /// looking through references, pointers, smart pointers and
   /// std::reference_wrapper.
   bool isStopTokenType(clang::QualType T) const;
-  /// std::stop_token or std::stop_source (both have stop_requested()).
-  static bool isStdStopTokenOrSource(clang::QualType T);
+  /// The kind of the stop-token type \p T gives access to (through
+  /// references, pointers and handles), if it is one.
+  std::optional<StopTokenKind> stopTokenKind(clang::QualType T) const;
+  /// The kind of the stop-token class \p RD itself.
+  std::optional<StopTokenKind>
+  stopTokenKind(const clang::CXXRecordDecl *RD) const;
+  /// A stop token or source: a type with the stop-query members.
+  bool isStopTokenOrSource(clang::QualType T) const;
+  /// The same question of the built-in models (std::stop_token and
+  /// std::stop_source).
+  static bool isStdStopTokenOrSource(clang::QualType T) {
+    return builtin().isStopTokenOrSource(T);
+  }
+  /// A std::stop_callback-like type: run by a stop request, no way to see one.
+  bool isStopCallbackType(clang::QualType T) const;
+  /// A member name that asks whether a stop was requested (stop_requested,
+  /// isInterruptionRequested), exactly.
+  bool isStopQueryName(llvm::StringRef Member) const;
+  /// A call of a member on a stop-token type whose name contains a stop
+  /// query (`token.stop_requested()`).
+  bool isStopQueryOnToken(const clang::CXXMemberCallExpr *Call) const;
+  /// A blocking wait that also takes a stop token after its first argument
+  /// (\p WaitName as Library::blockingWait names it).
+  bool takesStopToken(llvm::StringRef WaitName) const;
 
   /// A function (or variable, for asio's `this_coro::cancellation_state`)
   /// that checks for a stop request.
@@ -54,10 +148,67 @@ public:
   /// token, pred), a helper we cannot see that takes the token).
   bool isCancellationCall(const clang::CallExpr *Call) const;
 
-  /// std::atomic<bool>, std::atomic_flag (through references).
-  static bool isAtomicFlagType(clang::QualType T);
+  /// A modelled stop-flag type (`atomic-flags:`), through references.
+  bool isStopFlagType(clang::QualType T) const;
+  /// The same question of the built-in models (std::atomic<bool>,
+  /// std::atomic_flag).
+  static bool isAtomicFlagType(clang::QualType T) {
+    return builtin().isStopFlagType(T);
+  }
 
+  /// What a co_spawn completion token means (`completion-tokens:`); a lambda
+  /// or function is a callback.
   CompletionTokenKind classifyCompletionToken(const clang::Expr *Token) const;
+  /// A co_await operand (stripped of wrappers) that completes whatever
+  /// happens: a timer wait, a reschedule, the executor query.
+  bool isUncancellableAwait(const clang::Expr *Operand) const;
+
+  // --- Helpers looked through ------------------------------------------------
+
+  /// `std::ref(x)`, `boost::cref(x)`: a one-argument reference-wrapper call.
+  bool isReferenceWrapperCall(const clang::CallExpr *Call) const;
+  /// The model name of the reference wrapper \p Call calls, for diagnostics
+  /// ("std::cref"); empty when it is none.
+  std::string referenceWrapperName(const clang::CallExpr *Call) const;
+  /// `std::move(x)`, `std::forward<T>(x)`, `boost::move(x)`.
+  bool isMoveFunction(const clang::FunctionDecl *FD) const;
+  /// `std::addressof(x)`, `std::begin(x)`: gives access to x's object.
+  bool isObjectAccessor(const clang::FunctionDecl *FD) const;
+  /// A binder: `std::bind(f, args...)`, `std::bind_front`, `boost::bind`.
+  bool isBinder(const clang::FunctionDecl *FD) const;
+  /// A callable wrapper constructed from a callable (std::function).
+  bool isCallableWrapper(const clang::CXXRecordDecl *RD) const;
+  /// An algorithm calling its last argument per element (std::for_each).
+  bool isForEachAlgorithm(const clang::FunctionDecl *FD) const;
+  /// The element count of a fixed-size array class (std::array<T, N>).
+  std::optional<uint64_t> fixedArraySize(clang::QualType T) const;
+  /// A free function that blocks until another thread acts (sem_wait).
+  bool isBlockingFunction(const clang::FunctionDecl *FD) const;
+  /// The name of a free function that waits for a thread to end
+  /// (pthread_join), by its last component.
+  bool isJoinFunctionName(llvm::StringRef Name) const;
+
+  // --- Handles ---------------------------------------------------------------
+
+  /// The handle model of \p RD (a smart pointer or wrapper), if any.
+  const HandleModel *handle(const clang::CXXRecordDecl *RD) const;
+  /// The record a value of \p T gives access to: through references,
+  /// pointers, arrays and the handles that give access (shared, unique,
+  /// reference, optional).
+  const clang::CXXRecordDecl *accessedRecord(clang::QualType T) const;
+  /// A copy of a value of \p T refers to the same object: a pointer, or a
+  /// shared, weak or reference handle.
+  bool isAliasingHandleType(clang::QualType T) const;
+  /// Holding a value of \p T keeps the object alive (a shared handle).
+  bool keepsAlive(clang::QualType T) const;
+
+  // --- Library code ----------------------------------------------------------
+
+  /// \p Name is an opaque (library) namespace.
+  bool isOpaqueNamespace(llvm::StringRef Name) const;
+  /// \p D is declared in an opaque namespace (its outermost namespace is
+  /// one): library code, never analysed as the program's own.
+  bool inOpaqueNamespace(const clang::Decl *D) const;
 
   /// The channel / wait-group model of a type (through references and
   /// pointers), if it is one. A class without a configured model may still
@@ -88,6 +239,12 @@ private:
                       const clang::NamedDecl *D) const;
 
   ModelSet Models;
+  NameSet ReferenceWrappers, MoveFunctions, ObjectAccessors, Binders,
+      CallableWrappers, ForEachAlgorithms, FixedSizeArrays, BlockingFunctions,
+      FunctionFactories, AtomicFlagClasses, AtomicFlagTemplates;
+  llvm::StringMap<std::vector<const ThreadClassModel *>> ThreadClasses;
+  llvm::StringMap<std::vector<const HandleModel *>> Handles;
+  llvm::StringMap<std::vector<const StopTokenModel *>> StopTokenKinds;
   // Model names indexed by their last component, so that most declarations
   // are rejected by one hash lookup.
   llvm::StringMap<std::vector<const SpawnModel *>> SpawnFunctions, SpawnClasses;

@@ -158,8 +158,7 @@ private:
         return false;
       StringRef Name = M->getName();
       const Expr *Obj = MC->getImplicitObjectArgument();
-      if (Name == "stop_requested" || Name == "isInterruptionRequested" ||
-          Name == "interruption_requested")
+      if (A.library().isStopQueryName(Name))
         return true;
       if ((Name == "load" || Name == "test") && Obj &&
           Library::isAtomicFlagType(Obj->getType()))

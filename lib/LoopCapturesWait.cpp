@@ -39,8 +39,8 @@ bool isWaitName(StringRef Name, const Expr *Object) {
   std::string L = Name.lower();
   StringRef N(L);
   if (N.starts_with("join") || N.contains("wait") ||
-      N.starts_with("acquire") || N == "pthread_join" || N == "join_all" ||
-      N == "timed_join" || N.starts_with("try_join"))
+      N.starts_with("acquire") || Library::builtin().isJoinFunctionName(N) ||
+      N == "join_all" || N == "timed_join" || N.starts_with("try_join"))
     return true;
   return Object && (N == "get" || N == "result") &&
          typeNameContains(Object->getType(), "future");
@@ -55,10 +55,7 @@ bool hasBlockingDestructor(QualType T, bool AsyncFuture, int Depth = 0) {
   const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return false;
-  if (matchesQualifiedName(RD, "std::jthread"))
-    return true;
-  if (AsyncFuture && (matchesQualifiedName(RD, "std::future") ||
-                      matchesQualifiedName(RD, "std::shared_future")))
+  if (Library::builtin().hasBlockingDestructor(RD, AsyncFuture))
     return true;
   if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
     for (const TemplateArgument &A : Spec->getTemplateArgs().asArray())
@@ -143,7 +140,7 @@ FateResult fateOf(const Expr *E, ASTContext &Ctx) {
     if (const auto *Call = dyn_cast<CallExpr>(PE)) {
       const FunctionDecl *FD = Call->getDirectCallee();
       if (FD && (Call->isCallToStdMove() ||
-                 matchesQualifiedName(FD, "std::forward"))) {
+                 Library::builtin().isMoveFunction(FD))) {
         Cur = PE;
         continue;
       }
@@ -200,8 +197,7 @@ public:
         addOwner(D);
       const CXXMethodDecl *M = MC->getMethodDecl();
       Emplaced = M && M->getIdentifier() &&
-                 (M->getName() == "emplace_back" ||
-                  M->getName() == "emplace_front");
+                 Library::builtin().isSpawnFactoryMember(M->getName());
     }
     if (S.Model->Kind == SpawnKind::Pthread)
       if (const auto *Call = dyn_cast<CallExpr>(S.Call);
@@ -269,9 +265,7 @@ private:
       return false;
     }
     // std::for_each(threads.begin(), threads.end(), std::mem_fn(&std::thread::join))
-    if ((matchesQualifiedName(FD, "std::for_each") ||
-         matchesQualifiedName(FD, "std::ranges::for_each")) &&
-        Call->getNumArgs() >= 2) {
+    if (Library::builtin().isForEachAlgorithm(FD) && Call->getNumArgs() >= 2) {
       const ValueDecl *D = baseDecl(Call->getArg(0));
       return D && Holders.count(D) &&
              mentionsWait(Call->getArg(Call->getNumArgs() - 1));
@@ -341,8 +335,7 @@ private:
       if (waitsHere(Call))
         return true;
       if ((Call->isCallToStdMove() ||
-           (Call->getDirectCallee() &&
-            matchesQualifiedName(Call->getDirectCallee(), "std::forward"))) &&
+           Library::builtin().isMoveFunction(Call->getDirectCallee())) &&
           Call->getNumArgs() == 1) {
         const ValueDecl *D = baseDecl(Call->getArg(0));
         if (D && std::find(Owners.begin(), Owners.end(), D) != Owners.end()) {

@@ -11,8 +11,7 @@ using namespace clang::ast_matchers;
 namespace taskleak {
 
 StatementMatcher spawnCandidate(const Library &Lib) {
-  std::vector<std::string> Functions = {"emplace_back", "emplace_front",
-                                        "make_unique", "make_shared"};
+  std::vector<std::string> Functions = Lib.spawnFactoryNames();
   std::vector<std::string> Classes;
   for (const SpawnModel &S : Lib.models().Spawns)
     (S.IsConstructor ? Classes : Functions).push_back(S.Name);
@@ -55,7 +54,7 @@ DeclarationMatcher taskFunctionCandidate() {
 static std::vector<StringRef> threadClassNames() {
   std::vector<StringRef> Names;
   for (const ThreadClass &C : threadClasses())
-    Names.push_back(C.Name);
+    Names.push_back(C.Type);
   return Names;
 }
 

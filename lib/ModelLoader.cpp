@@ -38,7 +38,7 @@ const KeySet TopKeys{
      "blocking-waits"},
     {"spawn-factories", "thread-classes", "completion-tokens",
      "blocking-destructors", "stop-queries", "atomic-flags",
-     "uncancellable-awaits", "stop-token-waits", "blocking-functions",
+     "uncancellable-awaits", "stop-token-waits", "blocking-functions", "join-functions",
      "reference-wrappers", "handles", "callable-adapters", "move-functions",
      "object-accessors", "for-each-algorithms", "fixed-size-arrays",
      "opaque-namespaces"}};
@@ -347,6 +347,9 @@ ThreadClassModel parseThreadClass(const YAML::Node &E) {
   });
   requireKey(E, "type", ThreadClassKeys.What);
   requireKey(E, "destructor", ThreadClassKeys.What);
+  if (M.Destructor == JoinableDestructor::Terminates &&
+      M.TerminateFunction.empty())
+    M.TerminateFunction = "std::terminate";
   return M;
 }
 
@@ -454,6 +457,7 @@ std::vector<std::string> *nameList(const std::string &Key, ModelSet &Out) {
           {"atomic-flags", &ModelSet::AtomicFlags},
           {"stop-token-waits", &ModelSet::StopTokenWaits},
           {"blocking-functions", &ModelSet::BlockingFunctions},
+          {"join-functions", &ModelSet::JoinFunctions},
           {"reference-wrappers", &ModelSet::ReferenceWrappers},
           {"move-functions", &ModelSet::MoveFunctions},
           {"object-accessors", &ModelSet::ObjectAccessors},

@@ -45,6 +45,7 @@ void ModelSet::append(const ModelSet &O) {
   Add(FixedSizeArrays, O.FixedSizeArrays);
   Add(AtomicFlags, O.AtomicFlags);
   Add(BlockingFunctions, O.BlockingFunctions);
+  Add(JoinFunctions, O.JoinFunctions);
   Add(StopTokenWaits, O.StopTokenWaits);
   Add(CompletionTokens, O.CompletionTokens);
   if (!O.SourceFile.empty())

@@ -226,6 +226,8 @@ struct ModelSet {
   /// Free functions that block until another thread acts, without a deadline
   /// (pthread_cond_wait, sem_wait).
   std::vector<std::string> BlockingFunctions;
+  /// Free functions that wait until a thread has ended (pthread_join).
+  std::vector<std::string> JoinFunctions;
   /// Blocking waits (`Type::member`) that also take a stop token after
   /// their first argument (std::condition_variable_any::wait(lock, token,
   /// pred)): the fix-it of blocking-wait-ignores-stop-token passes it.

@@ -57,13 +57,7 @@ static const Expr *objectBase(const Expr *E) {
 }
 
 static bool isSharedHandleType(QualType T) {
-  T = T.getNonReferenceType();
-  if (T->isPointerType())
-    return true;
-  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-  return RD && (matchesQualifiedName(RD, "std::shared_ptr") ||
-                matchesQualifiedName(RD, "std::weak_ptr") ||
-                matchesQualifiedName(RD, "std::reference_wrapper"));
+  return Library::builtin().isAliasingHandleType(T);
 }
 
 /// The class of an object expression, through a pointer.
@@ -81,11 +75,7 @@ bool isStopRequestedCall(const Library &Lib, const Expr *E) {
   if (Lib.isCancellationPoint(Call->getDirectCallee()))
     return true;
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
-    if (const CXXMethodDecl *MD = MC->getMethodDecl())
-      if (MD->getIdentifier() && MD->getName().contains("stop_requested") &&
-          MC->getImplicitObjectArgument() &&
-          Lib.isStopTokenType(MC->getImplicitObjectArgument()->getType()))
-        return true;
+    return Lib.isStopQueryOnToken(MC);
   return false;
 }
 
@@ -100,9 +90,7 @@ std::optional<StopHandle> StopAwareness::stopHandle(const Library &Lib,
       return false;
     // A stop_callback is something a stop request runs, not a way to
     // observe one.
-    const CXXRecordDecl *RD =
-        V->getType().getNonReferenceType()->getAsCXXRecordDecl();
-    return !(RD && matchesQualifiedName(RD, "std::stop_callback"));
+    return !Lib.isStopCallbackType(V->getType());
   };
   for (const ParmVarDecl *P : FD->parameters())
     if (IsHandle(P))
@@ -250,7 +238,7 @@ static bool requestsStop(const Library &Lib, const CXXMemberCallExpr *MC) {
   const CXXMethodDecl *MD = MC->getMethodDecl();
   if (!MD || !MD->getIdentifier())
     return false;
-  if (MD->getName() == "request_stop")
+  if (Lib.isRequestStopName(MD->getName()))
     return true;
   const Expr *Obj = MC->getImplicitObjectArgument();
   return Obj && !MD->isConst() && !isa<CXXConstructorDecl>(MD) &&
@@ -436,14 +424,14 @@ std::optional<llvm::SmallVector<FixItHint, 3>>
 StopAwareness::stopTokenWaitFix(const UnwakeableWait &W, const FunctionDecl *FD,
                                 const StopHandle &Handle) {
   const CXXMemberCallExpr *Call = W.Call;
-  if (W.Name != "std::condition_variable_any::wait" || Call->getNumArgs() != 2)
+  if (!Lib.takesStopToken(W.Name) || Call->getNumArgs() != 2)
     return std::nullopt;
   // A std::stop_token, by value or reference (not a source, not a pointer).
   const CXXRecordDecl *TokRD = Handle.Var->getType()
                                    .getNonReferenceType()
                                    .getCanonicalType()
                                    ->getAsCXXRecordDecl();
-  if (!TokRD || !matchesQualifiedName(TokRD, "std::stop_token"))
+  if (Lib.stopTokenKind(TokRD) != StopTokenKind::Token)
     return std::nullopt;
   if (!FD->getReturnType()->isVoidType() || !FD->getBody() ||
       isa<CoroutineBodyStmt>(FD->getBody()))

@@ -84,10 +84,7 @@ private:
       }
       if (const auto *Call = dyn_cast<CallExpr>(Arg)) {
         const FunctionDecl *FD = Call->getDirectCallee();
-        if (FD && Call->getNumArgs() == 1 &&
-            (matchesQualifiedName(FD, "std::ref") ||
-             matchesQualifiedName(FD, "std::cref") ||
-             matchesQualifiedName(FD, "boost::ref"))) {
+        if (FD && Library::builtin().isReferenceWrapperCall(Call)) {
           Arg = Call->getArg(0);
           continue;
         }

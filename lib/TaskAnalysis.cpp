@@ -12,27 +12,12 @@ using namespace clang;
 
 namespace taskleak {
 
-/// Code of the libraries we model is described by the models, never read:
-/// vendored Asio or Boost included with -I is still library code (Asio's
-/// use_awaitable has an unreachable `for (;;) {}` after a final co_await).
-static bool inModelledLibrary(const Decl *D) {
-  const DeclContext *Outer = nullptr;
-  for (const DeclContext *C = D->getDeclContext(); C && !C->isTranslationUnit();
-       C = C->getParent())
-    if (isa<NamespaceDecl>(C))
-      Outer = C;
-  const auto *NS = dyn_cast_or_null<NamespaceDecl>(Outer);
-  if (!NS || !NS->getIdentifier())
-    return false;
-  StringRef Name = NS->getName();
-  return Name == "std" || Name == "boost" || Name == "asio" ||
-         Name == "absl" || Name == "QtConcurrent" || Name == "__gnu_cxx" ||
-         Name == "folly" || Name == "tbb";
-}
-
 bool TaskAnalysis::isAnalysable(const FunctionDecl *FD) const {
   const FunctionDecl *Def = nullptr;
-  if (!FD || !FD->hasBody(Def) || !Def || inModelledLibrary(Def))
+  // Code of the libraries we model is described by the models, never read:
+  // vendored Asio or Boost included with -I is still library code (Asio's
+  // use_awaitable has an unreachable `for (;;) {}` after a final co_await).
+  if (!FD || !FD->hasBody(Def) || !Def || Lib.inOpaqueNamespace(Def))
     return false;
   SourceLocation Loc = Def->getLocation();
   return Loc.isValid() && !Ctx.getSourceManager().isInSystemHeader(Loc);
@@ -64,28 +49,21 @@ bool TaskAnalysis::awaitCancels(const Expr *Operand, CancelMode Mode) {
   const Expr *E = stripAwaitOperand(Operand);
   if (!E)
     return true;
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    return !(matchesQualifiedName(DRE->getDecl(), "boost::asio::this_coro::executor") ||
-             matchesQualifiedName(DRE->getDecl(), "asio::this_coro::executor"));
+  if (Lib.isUncancellableAwait(E))
+    return false;
+  if (isa<DeclRefExpr>(E))
+    return true;
   const auto *Call = dyn_cast<CallExpr>(E);
   if (!Call || !Call->getDirectCallee() ||
       !Call->getDirectCallee()->getIdentifier())
     return true;
   const FunctionDecl *Callee = Call->getDirectCallee();
-  StringRef Name = Callee->getName();
-  if (Name == "post" || Name == "dispatch" || Name == "defer")
-    return false;
   // Awaiting a coroutine of ours: it cancels if its own awaits do.
   if (isAnalysable(Callee) && userBody(Callee) &&
       isa<CoroutineBodyStmt>(Callee->getDefinition()
                                  ? Callee->getDefinition()->getBody()
                                  : nullptr))
     return functionReachesCancellation(Callee, Mode, 1);
-  if (Name == "async_wait")
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
-      if (const CXXRecordDecl *RD = MC->getRecordDecl())
-        if (RD->getIdentifier() && RD->getName().contains_insensitive("timer"))
-          return false;
   return true;
 }
 

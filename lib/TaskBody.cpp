@@ -33,8 +33,8 @@ static const Expr *strip(const Expr *E) {
       // std::function made from it.
       if (CE->getNumArgs() == 1 && CE->getConstructor() &&
           (CE->getConstructor()->isCopyOrMoveConstructor() ||
-           matchesQualifiedName(CE->getConstructor()->getParent(),
-                                "std::function")))
+           Library::builtin().isCallableWrapper(
+               CE->getConstructor()->getParent())))
         Next = CE->getArg(0);
     } else if (const auto *Conv = dyn_cast<CXXMemberCallExpr>(Next);
                Conv && isa_and_nonnull<CXXConversionDecl>(Conv->getMethodDecl())) {
@@ -48,9 +48,8 @@ static const Expr *strip(const Expr *E) {
         Next = Call->getArg(0);
       else if (const FunctionDecl *FD = Call->getDirectCallee();
                FD && Call->getNumArgs() == 1 &&
-               (matchesQualifiedName(FD, "std::forward") ||
-                matchesQualifiedName(FD, "std::ref") ||
-                matchesQualifiedName(FD, "std::cref")))
+               (Library::builtin().isMoveFunction(FD) ||
+                Library::builtin().isReferenceWrapperCall(Call)))
         Next = Call->getArg(0);
     }
     if (Next == E)
@@ -125,10 +124,7 @@ TaskCallable resolveCallable(const Expr *E, ASTContext &Ctx) {
     }
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *FD = Call->getDirectCallee();
-      if (FD && Call->getNumArgs() >= 1 &&
-          (matchesQualifiedName(FD, "std::bind") ||
-           matchesQualifiedName(FD, "std::bind_front") ||
-           matchesQualifiedName(FD, "boost::bind"))) {
+      if (FD && Call->getNumArgs() >= 1 && Library::builtin().isBinder(FD)) {
         for (unsigned I = 1; I < Call->getNumArgs(); ++I)
           C.BoundArgs.push_back(Call->getArg(I));
         E = Call->getArg(0);
@@ -164,29 +160,6 @@ static TaskCallable resolveCoroutine(const Expr *E, ASTContext &Ctx) {
     return C;
   }
   return resolveCallable(E, Ctx);
-}
-
-static bool isLaunchPolicy(const Expr *E) {
-  const auto *ET = E->getType().getCanonicalType()->getAs<EnumType>();
-  return ET && matchesQualifiedName(ET->getDecl(), "std::launch");
-}
-
-static bool isThreadPoolPointer(const Expr *E) {
-  QualType T = E->getType();
-  if (T->isPointerType())
-    T = T->getPointeeType();
-  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-  return RD && matchesQualifiedName(RD, "QThreadPool");
-}
-
-/// The spawn class a container or smart pointer factory builds, if any.
-static const CXXRecordDecl *firstTemplateArgRecord(QualType T) {
-  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
-  if (!Spec || Spec->getTemplateArgs().size() < 1 ||
-      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
-    return nullptr;
-  return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
 }
 
 static const VarDecl *directlyInitializedVar(const Expr *E, ASTContext &Ctx) {
@@ -250,23 +223,9 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
     return std::nullopt;
 
   // threads.emplace_back(callable) on a container of threads;
-  // std::make_unique<std::thread>(callable).
-  StringRef Name = Callee->getName();
+  // std::make_unique<std::thread>(callable): the spawn factories.
   if (Call->getNumArgs() >= 1) {
-    const CXXRecordDecl *Built = nullptr;
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
-      if (Name == "emplace_back" || Name == "emplace_front")
-        Built = firstTemplateArgRecord(MC->getObjectType());
-    } else if ((Name == "make_unique" || Name == "make_shared") &&
-               Callee->getTemplateSpecializationArgs() &&
-               Callee->getTemplateSpecializationArgs()->size() >= 1 &&
-               Callee->getTemplateSpecializationArgs()->get(0).getKind() ==
-                   TemplateArgument::Type) {
-      Built = Callee->getTemplateSpecializationArgs()
-                  ->get(0)
-                  .getAsType()
-                  ->getAsCXXRecordDecl();
-    }
+    const CXXRecordDecl *Built = Lib.builtByFactory(Call);
     if (Built) {
       S.Model = Lib.spawnClass(Built);
       if (!S.Model)
@@ -285,18 +244,10 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
     return std::nullopt;
   S.Name = S.Model->Name;
   unsigned Arg = S.Model->CallableArg;
-  switch (S.Model->Kind) {
-  case SpawnKind::Async:
-    if (Call->getNumArgs() >= 1 && isLaunchPolicy(Call->getArg(0)))
-      Arg = 1;
-    break;
-  case SpawnKind::QtRun:
-    if (Call->getNumArgs() >= 1 && isThreadPoolPointer(Call->getArg(0)))
-      Arg = 1;
-    break;
-  default:
-    break;
-  }
+  // std::async's launch policy, QtConcurrent::run's thread pool.
+  if (Arg < Call->getNumArgs() &&
+      Lib.isOptionalLeadingArg(*S.Model, Call->getArg(Arg)))
+    ++Arg;
   if (Arg >= Call->getNumArgs())
     return std::nullopt;
   S.CallableArg = Call->getArg(Arg);

@@ -16,28 +16,14 @@ using namespace clang;
 namespace taskleak {
 
 // What each thread class's destructor does with a thread that is still
-// joinable. boost::thread detaches unless BOOST_THREAD_VERSION >= 3 (or
-// BOOST_THREAD_PROVIDES_THREAD_DESTRUCTOR_CALLS_TERMINATE_IF_JOINABLE) is
-// defined; the default (version 2) is assumed.
-static const ThreadClass ThreadClassTable[] = {
-    {"std::thread", ThreadDestructor::Terminates},
-    {"std::jthread", ThreadDestructor::Joins},
-    {"boost::thread", ThreadDestructor::Detaches},
-};
-
-llvm::ArrayRef<ThreadClass> threadClasses() { return ThreadClassTable; }
+// joinable is in the models (`thread-classes:` in
+// lib/models/builtin.taskleak.yaml).
+llvm::ArrayRef<ThreadClass> threadClasses() {
+  return Library::builtin().threadClasses();
+}
 
 const ThreadClass *threadClass(QualType T) {
-  if (T.isNull())
-    return nullptr;
-  const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
-  if (!RD || !RD->getIdentifier())
-    return nullptr;
-  for (const ThreadClass &C : ThreadClassTable)
-    if (StringRef(C.Name).ends_with(RD->getName()) &&
-        matchesQualifiedName(RD, C.Name))
-      return &C;
-  return nullptr;
+  return Library::builtin().threadClass(T);
 }
 
 bool ThreadObject::escapes() const { return firstEscape() != nullptr; }
@@ -74,15 +60,6 @@ static const CXXConstructExpr *startedThread(const Expr *E) {
   return CE;
 }
 
-static bool isStdFunction(const FunctionDecl *FD,
-                          std::initializer_list<const char *> Names) {
-  if (!FD)
-    return false;
-  for (const char *N : Names)
-    if (matchesQualifiedName(FD, N))
-      return true;
-  return false;
-}
 
 /// What the use \p Use (a DeclRefExpr or MemberExpr naming the object) does.
 static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
@@ -151,8 +128,7 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
     }
     if (const auto *Call = dyn_cast<CallExpr>(P)) {
       const FunctionDecl *FD = Call->getDirectCallee();
-      if (Call->getNumArgs() == 1 &&
-          isStdFunction(FD, {"std::move", "std::forward", "boost::move"}))
+      if (Call->getNumArgs() == 1 && Library::builtin().isMoveFunction(FD))
         return {ThreadUseKind::MoveOut, Call};
       if (FD && FD->getIdentifier() && FD->getName() == "swap")
         return {ThreadUseKind::MoveOut, Call};
@@ -431,11 +407,7 @@ resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
   return Out;
 }
 
-static bool isSharedPtr(QualType T) {
-  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-  return RD && (matchesQualifiedName(RD, "std::shared_ptr") ||
-                matchesQualifiedName(RD, "boost::shared_ptr"));
-}
+static bool isSharedPtr(QualType T) { return Library::builtin().keepsAlive(T); }
 
 /// A local of a function that dies with it: not static, not a reference
 /// (capturing a reference by reference refers to what it is bound to).
@@ -469,9 +441,7 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
         U && U->getOpcode() == UO_AddrOf)
       A = stripObject(U->getSubExpr());
     else if (const auto *Call = dyn_cast<CallExpr>(A);
-             Call && Call->getNumArgs() == 1 &&
-             isStdFunction(Call->getDirectCallee(),
-                           {"std::ref", "std::cref", "boost::ref"}))
+             Call && Library::builtin().isReferenceWrapperCall(Call))
       A = stripObject(Call->getArg(0));
     else
       continue;

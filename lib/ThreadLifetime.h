@@ -26,22 +26,16 @@
 
 namespace taskleak {
 
-/// What destroying a joinable object of a thread class does.
-enum class ThreadDestructor {
-  Terminates, ///< std::thread: std::terminate
-  Joins,      ///< std::jthread: request_stop() then join()
-  Detaches,   ///< boost::thread (Boost.Thread's default, version 2)
-};
-
-struct ThreadClass {
-  const char *Name; ///< qualified class name
-  ThreadDestructor Destructor;
-};
+/// What destroying a joinable object of a thread class does, and the thread
+/// classes themselves: the `thread-classes:` models (lib/Models.h).
+using ThreadDestructor = JoinableDestructor;
+using ThreadClass = ThreadClassModel;
 
 /// The thread class of \p T (not through references or pointers), if it is
-/// one.
+/// one, in the built-in models (Library::threadClass answers for a
+/// translation unit's models).
 const ThreadClass *threadClass(clang::QualType T);
-/// Every thread class we know.
+/// Every built-in thread class.
 llvm::ArrayRef<ThreadClass> threadClasses();
 
 /// What a use of a thread object does to it.

@@ -72,12 +72,8 @@ std::optional<uint64_t> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
     QualType T = R->getRangeInit()->getType().getNonReferenceType();
     if (const auto *CAT = Ctx.getAsConstantArrayType(T))
       return CAT->getSize().getZExtValue();
-    if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-            T->getAsCXXRecordDecl()))
-      if (matchesQualifiedName(Spec, "std::array") &&
-          Spec->getTemplateArgs().size() == 2 &&
-          Spec->getTemplateArgs()[1].getKind() == TemplateArgument::Integral)
-        return Spec->getTemplateArgs()[1].getAsIntegral().getZExtValue();
+    if (std::optional<uint64_t> N = Library::builtin().fixedArraySize(T))
+      return N;
     if (const auto *IL = dyn_cast<InitListExpr>(
             R->getRangeInit()->IgnoreImplicit()))
       return IL->getNumInits();

@@ -76,11 +76,7 @@ const DeclRefExpr *firstRealUse(const Stmt *S, const ValueDecl *D,
 
 bool isRefWrapperCall(const CallExpr *Call) {
   const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-  return FD && Call->getNumArgs() == 1 &&
-         (matchesQualifiedName(FD, "std::ref") ||
-          matchesQualifiedName(FD, "std::cref") ||
-          matchesQualifiedName(FD, "boost::ref") ||
-          matchesQualifiedName(FD, "boost::cref"));
+  return FD && Library::builtin().isReferenceWrapperCall(Call);
 }
 
 const ValueDecl *baseDecl(const Expr *E) {
@@ -139,9 +135,8 @@ const ValueDecl *baseDecl(const Expr *E) {
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *FD = Call->getDirectCallee();
       if (FD && Call->getNumArgs() >= 1 &&
-          (Call->isCallToStdMove() || matchesQualifiedName(FD, "std::forward") ||
-           matchesQualifiedName(FD, "std::begin") ||
-           matchesQualifiedName(FD, "std::addressof") ||
+          (Call->isCallToStdMove() || Library::builtin().isMoveFunction(FD) ||
+           Library::builtin().isObjectAccessor(FD) ||
            isRefWrapperCall(Call))) {
         E = Call->getArg(0);
         continue;

@@ -1,5 +1,9 @@
 //===--- ModelsTest.cpp - model files and their errors ---------------------===//
+#include "lib/Library.h"
 #include "lib/Models.h"
+#include "test/unit/ParseCode.h"
+
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -567,4 +571,129 @@ TEST(ModelDocs, EveryBuiltinEntryIsListed) {
     if (!N.empty())
       EXPECT_NE(Docs.find("`" + N + "`"), std::string::npos)
           << "docs/models.md does not list the built-in '" << N << "'";
+}
+
+// --- Library: one documented question per fact, user models included --------
+
+namespace {
+
+const char *LibraryPrelude = R"(
+namespace std {
+template <class T> class reference_wrapper {};
+template <class T> reference_wrapper<T> ref(T &);
+template <class T> reference_wrapper<const T> cref(const T &);
+template <class T> class shared_ptr { public: T *operator->(); };
+class stop_token { public: bool stop_requested() const; };
+class thread { public: template <class F> thread(F) {} void join(); };
+}
+namespace boost { template <class T> int cref(const T &); }
+namespace rt {
+class Thread { public: template <class F> Thread(F) {} void wait(); };
+template <class T> int hold(T &);
+class Ctx { public: bool cancelled(); };
+}
+namespace vendored { void helper(); }
+void use() {
+  int x = 0;
+  std::ref(x); std::cref(x); boost::cref(x); rt::hold(x);
+  std::shared_ptr<std::stop_token> st;
+  std::thread t([] {}); rt::Thread r([] {});
+}
+)";
+
+template <typename T>
+const T *first(clang::ASTContext &Ctx, const char *Name) {
+  using namespace clang::ast_matchers;
+  auto M = match(namedDecl(hasName(Name)).bind("d"), Ctx);
+  for (const auto &N : M)
+    if (const auto *D = N.getNodeAs<T>("d"))
+      return D;
+  return nullptr;
+}
+
+std::vector<const clang::CallExpr *> callsOf(clang::ASTContext &Ctx,
+                                             const char *Callee) {
+  using namespace clang::ast_matchers;
+  std::vector<const clang::CallExpr *> Out;
+  for (const auto &N :
+       match(callExpr(callee(functionDecl(hasName(Callee)))).bind("c"), Ctx))
+    Out.push_back(N.getNodeAs<clang::CallExpr>("c"));
+  return Out;
+}
+
+} // namespace
+
+TEST(LibraryQuestions, OneReferenceWrapperFamily) {
+  auto AST = test::parseCode(LibraryPrelude);
+  clang::ASTContext &Ctx = AST->getASTContext();
+  const Library &B = Library::builtin();
+  ASSERT_EQ(callsOf(Ctx, "boost::cref").size(), 1u);
+  EXPECT_EQ(B.referenceWrapperName(callsOf(Ctx, "boost::cref")[0]),
+            "boost::cref");
+  EXPECT_EQ(B.referenceWrapperName(callsOf(Ctx, "std::cref")[0]), "std::cref");
+  EXPECT_TRUE(B.isReferenceWrapperCall(callsOf(Ctx, "std::ref")[0]));
+  EXPECT_FALSE(B.isReferenceWrapperCall(callsOf(Ctx, "rt::hold")[0]));
+  // A user's own ref() is one YAML line.
+  ModelSet M = ModelSet::builtins();
+  ModelSet User;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML("reference-wrappers: [\"rt::hold\"]\n", "m.yaml",
+                             User, E))
+      << E.str();
+  M.append(User);
+  Library L(M);
+  EXPECT_EQ(L.referenceWrapperName(callsOf(Ctx, "rt::hold")[0]), "rt::hold");
+}
+
+TEST(LibraryQuestions, ThreadClassesFromTheModels) {
+  auto AST = test::parseCode(LibraryPrelude);
+  clang::ASTContext &Ctx = AST->getASTContext();
+  const auto *Std = first<clang::CXXRecordDecl>(Ctx, "std::thread");
+  const auto *Rt = first<clang::CXXRecordDecl>(Ctx, "rt::Thread");
+  ASSERT_TRUE(Std && Rt);
+  const ThreadClassModel *C = Library::builtin().threadClass(Std);
+  ASSERT_NE(C, nullptr);
+  EXPECT_EQ(C->Destructor, JoinableDestructor::Terminates);
+  EXPECT_EQ(C->TerminateFunction, "std::terminate");
+  const ThreadClassModel *R = Library::builtin().threadClassNamed(C->Replacement);
+  ASSERT_NE(R, nullptr);
+  EXPECT_EQ(R->StopToken, "std::stop_token");
+  EXPECT_EQ(Library::builtin().threadClass(Rt), nullptr);
+  // The user's Thread wrapper.
+  ModelSet M = ModelSet::builtins(), User;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML("thread-classes:\n"
+                             "  - type: rt::Thread\n"
+                             "    destructor: terminates\n"
+                             "    join: wait\n",
+                             "m.yaml", User, E))
+      << E.str();
+  M.append(User);
+  Library L(M);
+  const ThreadClassModel *U = L.threadClass(Rt);
+  ASSERT_NE(U, nullptr);
+  EXPECT_TRUE(Library::isJoin(*U, "wait"));
+  EXPECT_EQ(U->TerminateFunction, "std::terminate"); // the default
+}
+
+TEST(LibraryQuestions, HandlesAndOpaqueNamespaces) {
+  auto AST = test::parseCode(LibraryPrelude);
+  clang::ASTContext &Ctx = AST->getASTContext();
+  const auto *St = first<clang::VarDecl>(Ctx, "st");
+  ASSERT_NE(St, nullptr);
+  const Library &B = Library::builtin();
+  EXPECT_TRUE(B.isStopTokenType(St->getType())); // through shared_ptr
+  EXPECT_EQ(B.stopTokenKind(St->getType()), StopTokenKind::Token);
+  EXPECT_TRUE(B.keepsAlive(St->getType()));
+  EXPECT_TRUE(B.isAliasingHandleType(St->getType()));
+  const auto *Helper = first<clang::FunctionDecl>(Ctx, "vendored::helper");
+  const auto *Use = first<clang::FunctionDecl>(Ctx, "use");
+  EXPECT_FALSE(B.inOpaqueNamespace(Helper));
+  EXPECT_FALSE(B.inOpaqueNamespace(Use));
+  EXPECT_TRUE(B.inOpaqueNamespace(first<clang::CXXRecordDecl>(Ctx, "std::thread")));
+  ModelSet M = ModelSet::builtins(), User;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML("opaque-namespaces: [vendored]\n", "m.yaml", User, E));
+  M.append(User);
+  EXPECT_TRUE(Library(M).inOpaqueNamespace(Helper));
 }

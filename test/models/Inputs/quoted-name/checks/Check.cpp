@@ -1,0 +1,1 @@
+bool isTimer(const char *N) { return strstr(N, "timer"); } // a fragment
