@@ -9,11 +9,11 @@ CMAKE_FLAGS ?=
 PACKAGES = cmake ninja-build make python3 g++ \
            clang-19 libclang-19-dev llvm-19-dev llvm-19-tools clang-tidy-19 clangd-19 \
            libyaml-cpp-dev libgtest-dev libgrpc++-dev libprotobuf-dev libabsl-dev \
-           pre-commit dpkg-dev git python3-jsonschema
+           pre-commit dpkg-dev git python3-jsonschema clang-format-19
 
 EXAMPLE = examples/iot-collector
 
-.PHONY: all deps build demo check bench clean lint
+.PHONY: all deps build demo check bench clean lint format-check
 
 all: build
 
@@ -56,3 +56,18 @@ clean:
 lint: build
 	run-clang-tidy-19 -quiet -p $(BUILD) -load=$(BUILD)/lib/libtaskleak-tidy.so \
 	  '$(CURDIR)/(lib|checks|tools)/.*\.cpp$$'
+
+# clang-format-19 on the lines changed since the merge base with main
+# (FORMAT_BASE=<commit> to choose). Nothing changed (CI's fresh clone of main):
+# nothing to check.
+FORMAT_BASE ?= $(shell git merge-base HEAD main 2>/dev/null)
+format-check: deps
+	@base="$(FORMAT_BASE)"; \
+	if [ -z "$$base" ] || [ "$$base" = "$$(git rev-parse HEAD)" ]; then \
+	  echo "format-check: no changed lines to check"; exit 0; fi; \
+	out=$$(git clang-format-19 --binary clang-format-19 --diff "$$base" -- lib checks tools 2>&1); \
+	case "$$out" in \
+	  ""|*"no modified files to format"*|*"did not modify any files"*) \
+	    echo "format-check: changed lines are formatted";; \
+	  *) echo "$$out"; echo "format-check: run git clang-format-19 --binary clang-format-19 $$base"; exit 1;; \
+	esac

@@ -95,7 +95,7 @@ def main():
     shutil.copy(tmp, tmp_driver)
     dcmd = [args.taskleak, "--checks=" + args.check, "--fix", "--quiet"]
     if args.model:
-        dcmd.append("--config-file=" + args.model)
+        dcmd.append("--model-file=" + args.model)
     dcmd += [tmp_driver, "--"] + clang_args
     d = run(dcmd)
     if d.returncode not in (0, 1):

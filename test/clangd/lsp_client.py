@@ -25,6 +25,12 @@ exit) and checks that it exits with status 0. The server's stderr goes to
 --stderr=FILE (default: this script's stderr). The server gets no user
 configuration ($XDG_CONFIG_HOME points into --root) and no $CLANGD_FLAGS.
 
+With --send-raw=BODY (repeatable) it sends BODY as it is, without adding
+"jsonrpc", right after the initialization (@deep:N stands for N nested
+arrays); for a BODY with an "id" it waits for the answer and prints
+
+    raw reply <id>: error <code>
+
 Everything has a deadline (--timeout, the whole run): when the server dies,
 stops answering or sends something malformed, the script says why (with the
 server's stderr) and exits 1 -- it never hangs.
@@ -100,7 +106,10 @@ class Server:
 
     def send(self, message):
         message["jsonrpc"] = "2.0"
-        body = json.dumps(message).encode("utf-8")
+        self.send_body(json.dumps(message).encode("utf-8"), message)
+
+    def send_body(self, body, message=None):
+        message = message or {}
         try:
             self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body))
             self.proc.stdin.write(body)
@@ -244,6 +253,28 @@ def check_file(server, source, root, code_actions_for):
     return fixed
 
 
+def send_raw(server, raw):
+    """Sends RAW unchanged; waits for the answer when it has an id."""
+    if raw.startswith("@deep:"):
+        n = int(raw.split(":", 1)[1])
+        raw = "[" * n + "]" * n
+    server.send_body(raw.encode("utf-8"))
+    try:
+        rid = json.loads(raw).get("id")
+    except (ValueError, AttributeError, RecursionError):
+        rid = None
+    if rid is None:
+        return
+    while True:
+        msg = server.receive("the answer to a raw message")
+        if msg.get("id") == rid and "method" not in msg:
+            if "error" in msg:
+                print("raw reply %s: error %s" % (rid, msg["error"].get("code")))
+            else:
+                print("raw reply %s: result" % rid)
+            return
+
+
 def run(args, server_argv):
     sources = [os.path.abspath(s) for s in args.sources]
     root = os.path.abspath(args.root or os.path.dirname(sources[0]))
@@ -273,6 +304,8 @@ def run(args, server_argv):
             },
         })
         server.notify("initialized", {})
+        for raw in args.send_raw or []:
+            send_raw(server, raw)
         fixed = None
         for source in sources:
             fix = check_file(server, source, root, args.code_actions_for)
@@ -321,6 +354,7 @@ def main():
     parser.add_argument("--apply-to", metavar="FILE")
     parser.add_argument("--stderr", metavar="FILE")
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--send-raw", action="append", metavar="BODY")
     args = parser.parse_args(argv[:split])
     if not argv[split + 1:]:
         sys.exit("lsp_client.py: no server command after --")

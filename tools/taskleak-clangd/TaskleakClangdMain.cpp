@@ -1,9 +1,10 @@
-//===--- TaskleakClangdMain.cpp - clangd 19 with the taskleak checks -------===//
+//===--- TaskleakClangdMain.cpp - clangd 19 with the taskleak checks
+//-------===//
 //
 // clangd cannot load clang-tidy plugins, so this is clangd itself (Debian's
 // libclangdMain.a) linked with every clang-tidy module Debian's clangd has
-// plus the taskleak checks. Command line and behaviour are clangd's, with two
-// differences:
+// plus the taskleak checks. Command line and behaviour are clangd's, with
+// three differences:
 //
 //  * a broken library model (.taskleak.yaml) is logged to stderr, clangd's
 //    log, and the taskleak checks find nothing in the files it applies to;
@@ -12,10 +13,14 @@
 //    derive from its own location (<bin>/../lib/clang/19) does not exist --
 //    a build tree, or an install prefix other than LLVM's -- the resource
 //    directory of the LLVM we were built against is passed, so that the
-//    compiler's own headers (<stddef.h>, <stdarg.h>, ...) resolve.
+//    compiler's own headers (<stddef.h>, <stdarg.h>, ...) resolve;
+//  * a message that would end clangd's session or crash it (valid JSON that
+//    is not JSON-RPC, JSON nested 100,000 deep) is answered with a JSON-RPC
+//    error or ignored, and the session goes on (InputGuard.h).
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Models.h"
+#include "tools/taskleak-clangd/InputGuard.h"
 
 // Every clang-tidy module Debian's clangd registers (clangDaemon references
 // the same anchors from ParsedAST.cpp; repeating them keeps that true if the
@@ -92,10 +97,25 @@ bool resourceDirGiven(int Argc, char **Argv) {
   return false;
 }
 
+/// Whether clangd reads `---`-delimited messages (--input-style=delimited),
+/// which the input guard does not parse.
+bool delimitedInput(int Argc, char **Argv) {
+  for (int I = 1; I < Argc; ++I) {
+    const llvm::StringRef Arg = llvm::StringRef(Argv[I]).ltrim('-');
+    if (Arg == "input-style=delimited")
+      return true;
+  }
+  return false;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   taskleak::setModelErrorHandler(logModelError);
+  // clangd 19 ends the session on a valid-JSON message that is not JSON-RPC
+  // and crashes on very deep JSON: such messages are replaced first.
+  if (!delimitedInput(argc, argv))
+    (void)taskleak::clangd::guardStandardInput();
 
   std::vector<char *> Args(argv, argv + argc);
   std::string ResourceDirFlag;

@@ -35,15 +35,17 @@ void syncDirectory(StringRef Dir) {
 
 } // namespace
 
-Expected<AtomicFile> AtomicFile::create(StringRef Path, bool RequireWritable) {
+Expected<AtomicFile> AtomicFile::create(StringRef Path, WriteOptions Options) {
   AtomicFile F;
   F.Path = Path.str();
   F.Target = Path.str();
+  F.Sync = Options.Sync;
   auto Error = [&](std::error_code EC, const Twine &Why) {
     return createStringError(EC, "cannot write " + Path + ": " + Why);
   };
   struct stat St;
-  if (::lstat(F.Path.c_str(), &St) == 0 && S_ISLNK(St.st_mode)) {
+  const bool IsLink = ::lstat(F.Path.c_str(), &St) == 0 && S_ISLNK(St.st_mode);
+  if (IsLink && Options.FollowSymlink) {
     // Replace the link's target, never the link.
     SmallString<256> Real;
     if (std::error_code EC = sys::fs::real_path(Path, Real))
@@ -52,12 +54,17 @@ Expected<AtomicFile> AtomicFile::create(StringRef Path, bool RequireWritable) {
                            EC.message() + ")");
     F.Target = std::string(Real.str());
   }
-  if (::stat(F.Target.c_str(), &St) == 0) {
+  if (!Options.FollowSymlink &&
+      (IsLink || (::lstat(F.Path.c_str(), &St) == 0 && !S_ISREG(St.st_mode) &&
+                  !S_ISDIR(St.st_mode)))) {
+    // A link, FIFO or device is replaced like a missing file, never opened.
+  } else if (::stat(F.Target.c_str(), &St) == 0) {
     if (!S_ISREG(St.st_mode))
       return Error(std::make_error_code(std::errc::invalid_argument),
                    "not a regular file");
-    if (RequireWritable && ((St.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 ||
-                            ::access(F.Target.c_str(), W_OK) != 0))
+    if (Options.RequireWritable &&
+        ((St.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 ||
+         ::access(F.Target.c_str(), W_OK) != 0))
       return Error(std::make_error_code(std::errc::permission_denied),
                    "the file is read-only");
     F.Existed = true;
@@ -68,12 +75,12 @@ Expected<AtomicFile> AtomicFile::create(StringRef Path, bool RequireWritable) {
     return Error(lastError(), sys::StrError());
   }
   SmallString<256> Model(sys::path::parent_path(F.Target));
-  sys::path::append(Model, "." + sys::path::filename(F.Target) +
-                               ".taskleak-%%%%%%%%");
+  sys::path::append(Model,
+                    "." + sys::path::filename(F.Target) + ".taskleak-%%%%%%%%");
   SmallString<256> Temp;
-  if (std::error_code EC = sys::fs::createUniqueFile(
-          Model, F.FD, Temp, sys::fs::OF_None,
-          sys::fs::all_read | sys::fs::all_write))
+  if (std::error_code EC =
+          sys::fs::createUniqueFile(Model, F.FD, Temp, sys::fs::OF_None,
+                                    sys::fs::all_read | sys::fs::all_write))
     return Error(EC, EC.message());
   F.Temp = std::string(Temp.str());
   (void)sys::RemoveFileOnSignal(F.Temp);
@@ -83,7 +90,7 @@ Expected<AtomicFile> AtomicFile::create(StringRef Path, bool RequireWritable) {
 AtomicFile::AtomicFile(AtomicFile &&Other) noexcept
     : Path(std::move(Other.Path)), Target(std::move(Other.Target)),
       Temp(std::move(Other.Temp)), FD(Other.FD), Existed(Other.Existed),
-      Mode(Other.Mode), Uid(Other.Uid), Gid(Other.Gid) {
+      Mode(Other.Mode), Uid(Other.Uid), Gid(Other.Gid), Sync(Other.Sync) {
   Other.FD = -1;
   Other.Temp.clear();
 }
@@ -118,8 +125,8 @@ Error AtomicFile::write(StringRef Text) {
     if (N < 0 && errno == EINTR)
       continue;
     if (N <= 0)
-      return fail(N < 0 ? lastError() : std::make_error_code(std::errc::io_error),
-                  "");
+      return fail(
+          N < 0 ? lastError() : std::make_error_code(std::errc::io_error), "");
     Text = Text.drop_front(static_cast<size_t>(N));
   }
   return Error::success();
@@ -128,7 +135,7 @@ Error AtomicFile::write(StringRef Text) {
 Error AtomicFile::commit() {
   if (FD < 0)
     return fail(std::make_error_code(std::errc::bad_file_descriptor), "");
-  if (::fsync(FD) != 0)
+  if (Sync && ::fsync(FD) != 0)
     return fail(lastError(), "");
   if (Existed) {
     // The owner stays where we may keep it (root fixing another user's
@@ -147,13 +154,14 @@ Error AtomicFile::commit() {
     return fail(lastError(), "");
   sys::DontRemoveFileOnSignal(Temp);
   Temp.clear();
-  syncDirectory(sys::path::parent_path(Target));
+  if (Sync)
+    syncDirectory(sys::path::parent_path(Target));
   return Error::success();
 }
 
 Error writeFileAtomically(StringRef Path, StringRef Text,
-                          bool RequireWritable) {
-  Expected<AtomicFile> F = AtomicFile::create(Path, RequireWritable);
+                          WriteOptions Options) {
+  Expected<AtomicFile> F = AtomicFile::create(Path, Options);
   if (!F)
     return F.takeError();
   if (Error E = F->write(Text))

@@ -9,7 +9,10 @@
 //    the whole write succeeded; on any error (a full disk, a file size limit,
 //    a signal) the target keeps its old content and the temporary file is
 //    removed (on a fatal signal too, through llvm::sys::RemoveFileOnSignal);
-//  * a symbolic link is followed: its target is replaced and the link stays;
+//  * a symbolic link is followed: its target is replaced and the link stays
+//    (with FollowSymlink false, as for cache entries, the link itself, or a
+//    FIFO or device in its place, is replaced and nothing outside the
+//    directory is touched);
 //  * an existing file keeps its permission bits (and its owner and group
 //    where the process may set them); a new file gets 0666 less the umask;
 //  * with RequireWritable (--fix), a file that its permission bits or
@@ -33,6 +36,17 @@
 namespace taskleak {
 namespace driver {
 
+/// How an existing file at the path is treated.
+struct WriteOptions {
+  /// Refuse a file that is not writable (--fix).
+  bool RequireWritable = false;
+  /// Replace a symbolic link's target (true) or the link itself (false).
+  bool FollowSymlink = true;
+  /// fsync before the rename. Off only for the workers' temporary job and
+  /// result files, which no crash needs to survive.
+  bool Sync = true;
+};
+
 /// A file being written in place of a target path. Nothing is visible at the
 /// target until commit() succeeds; a destroyed, uncommitted AtomicFile
 /// removes its temporary file.
@@ -41,7 +55,7 @@ public:
   /// Creates the temporary file beside \p Path (beside its target, when
   /// \p Path is a symbolic link). Errors name \p Path.
   static llvm::Expected<AtomicFile> create(llvm::StringRef Path,
-                                           bool RequireWritable = false);
+                                           WriteOptions Options = {});
 
   AtomicFile(AtomicFile &&Other) noexcept;
   AtomicFile &operator=(AtomicFile &&Other) = delete;
@@ -75,11 +89,12 @@ private:
   mode_t Mode = 0;
   uid_t Uid = 0;
   gid_t Gid = 0;
+  bool Sync = true;
 };
 
 /// Writes \p Text to \p Path through an AtomicFile.
 llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text,
-                                bool RequireWritable = false);
+                                WriteOptions Options = {});
 
 } // namespace driver
 } // namespace taskleak

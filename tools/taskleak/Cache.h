@@ -1,6 +1,6 @@
 //===--- Cache.h - the result cache ---------------------------------------===//
 //
-// One entry per translation unit: <cache-dir>/v1/<ab>/<key>.json holds the
+// One entry per translation unit: <cache-dir>/v2/<ab>/<key>.json holds the
 // TU's diagnostics (Diagnostics.h's JSON). The key is a BLAKE3 hash of
 //
 //  * this taskleak build (its version, LLVM's version, and a hash of the
@@ -19,6 +19,19 @@
 // atomically (a temporary file and a rename); concurrent runs may share a
 // directory. Nothing is ever evicted: delete the directory to reclaim space.
 //
+// The cache directory is not trusted (a shared CI cache, a checked-in
+// .taskleak-cache/): an entry is used only when
+//  * it is a regular file reached without a symbolic link below the cache
+//    directory (opened with O_NOFOLLOW and O_NONBLOCK, so a FIFO never
+//    blocks), of at most 64 MiB;
+//  * its format tag is taskleak-cache-v2 and it names the job's own main
+//    file and key;
+//  * every diagnostic's build directory is one of the job's compile command
+//    directories, and every location, range and fix-it lies inside a file
+//    that this TU's own preprocessing entered, within the file's size.
+// Anything else is a miss (and is overwritten). Stores never follow a
+// symbolic link either: a planted link is replaced, not written through.
+//
 //===----------------------------------------------------------------------===//
 #ifndef TASKLEAK_TOOLS_CACHE_H
 #define TASKLEAK_TOOLS_CACHE_H
@@ -26,6 +39,7 @@
 #include "tools/taskleak/Worker.h"
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <optional>
 #include <string>
@@ -37,18 +51,31 @@ namespace driver {
 /// the executable at \p ExecutablePath.
 std::string toolIdentity(llvm::StringRef ExecutablePath);
 
+/// The key of a TU's entry and what its preprocessing saw: the files it
+/// entered (by absolute path and by real path) and their sizes, the only
+/// files a valid entry may point into.
+struct CacheKey {
+  std::string Key;
+  llvm::StringMap<uint64_t> Files;
+};
+
 /// The cache key of the job's TU, or nothing when it does not preprocess.
-std::optional<std::string>
+std::optional<CacheKey>
 computeCacheKey(const Job &J, clang::tidy::ClangTidyContext &Context,
                 const clang::tooling::CompilationDatabase &DB,
                 llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS);
 
-/// The stored diagnostics of \p Key; false when there are none.
-bool cacheLookup(llvm::StringRef Dir, llvm::StringRef Key,
+/// Creates \p Dir (and its CACHEDIR.TAG) when needed; an error when it
+/// cannot hold the cache (the caller then runs uncached).
+llvm::Error prepareCacheDir(llvm::StringRef Dir);
+
+/// The stored diagnostics of \p Key when its entry is valid for the job (see
+/// above); false otherwise.
+bool cacheLookup(llvm::StringRef Dir, const CacheKey &Key, const Job &J,
                  std::vector<ClangTidyError> &Errors);
 /// Stores \p Errors under \p Key (errors writing it are ignored: the cache is
 /// an optimisation).
-void cacheStore(llvm::StringRef Dir, llvm::StringRef Key,
+void cacheStore(llvm::StringRef Dir, const CacheKey &Key, const Job &J,
                 const std::vector<ClangTidyError> &Errors);
 
 } // namespace driver

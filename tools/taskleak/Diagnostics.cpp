@@ -3,9 +3,12 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <tuple>
 
 using namespace llvm;
@@ -128,6 +131,11 @@ json::Object messageToJSON(const DiagnosticMessage &M, StringRef BuildDir,
   return O;
 }
 
+/// An offset or length that fits the unsigned fields of clang's diagnostics.
+bool inRange(std::optional<int64_t> V) {
+  return V && *V >= 0 && *V <= std::numeric_limits<unsigned>::max();
+}
+
 bool messageFromJSON(const json::Value *V, DiagnosticMessage &M) {
   const json::Object *O = V ? V->getAsObject() : nullptr;
   if (!O)
@@ -135,7 +143,7 @@ bool messageFromJSON(const json::Value *V, DiagnosticMessage &M) {
   auto Text = O->getString("text");
   auto File = O->getString("file");
   auto Offset = O->getInteger("offset");
-  if (!Text || !File || !Offset)
+  if (!Text || !File || !inRange(Offset))
     return false;
   M.Message = Text->str();
   M.FilePath = File->str();
@@ -148,7 +156,7 @@ bool messageFromJSON(const json::Value *V, DiagnosticMessage &M) {
       auto RFile = R->getString("file");
       auto ROffset = R->getInteger("offset");
       auto RLength = R->getInteger("length");
-      if (!RFile || !ROffset || !RLength)
+      if (!RFile || !inRange(ROffset) || !inRange(RLength))
         return false;
       FileByteRange Range;
       Range.FilePath = RFile->str();
@@ -165,7 +173,7 @@ bool messageFromJSON(const json::Value *V, DiagnosticMessage &M) {
       auto FOffset = F->getInteger("offset");
       auto FLength = F->getInteger("length");
       auto FText = F->getString("text");
-      if (!FFile || !FOffset || !FLength || !FText)
+      if (!FFile || !inRange(FOffset) || !inRange(FLength) || !FText)
         return false;
       const Replacement R(*FFile, *FOffset, *FLength, *FText);
       if (llvm::Error E = M.Fix[*FFile].add(R)) {
@@ -236,6 +244,61 @@ bool diagnosticsFromJSON(const json::Value &Value,
     Errors.push_back(std::move(E));
   }
   return true;
+}
+
+// --- Real paths -------------------------------------------------------------
+
+namespace {
+
+class RealPaths {
+public:
+  /// \p Path itself, or its real path when that differs from the clean
+  /// absolute spelling of \p Path.
+  std::string get(StringRef Path, StringRef BuildDir) {
+    if (Path.empty())
+      return "";
+    const std::string Abs = absolutePath(Path, BuildDir);
+    auto [It, New] = Cache.try_emplace(Abs);
+    if (New) {
+      SmallString<256> Real;
+      It->second = !sys::fs::real_path(Abs, Real) && Real.str() != Abs
+                       ? std::string(Real.str())
+                       : std::string();
+    }
+    if (!It->second.empty())
+      return It->second;
+    return Abs == Path || !sys::path::is_absolute(Path) ? Path.str() : Abs;
+  }
+
+  void apply(DiagnosticMessage &M, StringRef BuildDir) {
+    M.FilePath = get(M.FilePath, BuildDir);
+    for (FileByteRange &R : M.Ranges)
+      R.FilePath = get(R.FilePath, BuildDir);
+    if (M.Fix.empty())
+      return;
+    llvm::StringMap<clang::tooling::Replacements> Fix;
+    for (const auto &FileFix : M.Fix)
+      for (const Replacement &R : FileFix.getValue()) {
+        const std::string P = get(R.getFilePath(), BuildDir);
+        consumeError(Fix[P].add(Replacement(P, R.getOffset(), R.getLength(),
+                                            R.getReplacementText())));
+      }
+    M.Fix = std::move(Fix);
+  }
+
+private:
+  StringMap<std::string> Cache; ///< clean absolute path -> real path or ""
+};
+
+} // namespace
+
+void useRealPaths(std::vector<ClangTidyError> &Errors) {
+  RealPaths Paths;
+  for (ClangTidyError &E : Errors) {
+    Paths.apply(E.Message, E.BuildDirectory);
+    for (DiagnosticMessage &N : E.Notes)
+      Paths.apply(N, E.BuildDirectory);
+  }
 }
 
 // --- Merging ----------------------------------------------------------------

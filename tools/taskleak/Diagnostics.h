@@ -63,6 +63,13 @@ llvm::json::Array diagnosticsToJSON(const std::vector<ClangTidyError> &Errors,
 bool diagnosticsFromJSON(const llvm::json::Value &Value,
                          std::vector<ClangTidyError> &Errors);
 
+/// Replaces each path of \p Errors (locations, ranges, fix-its) that is not
+/// its file's real path -- a header reached through `..` or a symbolic link
+/// -- by the real path, so that one file is reported, fingerprinted and
+/// de-duplicated under one name. Clean absolute and relative paths stay as
+/// clang-tidy prints them.
+void useRealPaths(std::vector<ClangTidyError> &Errors);
+
 /// Merges the diagnostics of several TUs the way clang-tidy's engine merges
 /// those of the files of one run: sorted by file, offset, check and message,
 /// duplicates (a header's diagnostic seen from two TUs) kept once, and

@@ -83,8 +83,7 @@ ChosenFixes chooseFixes(const std::vector<ClangTidyError> &Errors) {
   C.Notes.resize(Errors.size());
   for (size_t I = 0; I < Errors.size(); ++I) {
     const ClangTidyError &E = Errors[I];
-    const StringMap<tooling::Replacements> *Fix =
-        getFixIt(E, /*AnyFix=*/false);
+    const StringMap<tooling::Replacements> *Fix = getFixIt(E, /*AnyFix=*/false);
     if (!Fix)
       continue;
     for (const auto &FileAndEdits : *Fix)
@@ -189,7 +188,7 @@ bool writeFixedFiles(const ChosenFixes &C, ClangTidyContext &Context,
     if (!Text)
       continue;
     Expected<AtomicFile> F =
-        AtomicFile::create(Entry.first(), /*RequireWritable=*/true);
+        AtomicFile::create(Entry.first(), {/*RequireWritable=*/true});
     Error E = F ? F->write(*Text) : F.takeError();
     if (E) {
       errs() << "taskleak: " << toString(std::move(E)) << "\n";

@@ -1,6 +1,7 @@
 //===--- Report.cpp - findings with positions, fingerprints, JSON, SARIF --===//
 #include "tools/taskleak/Report.h"
 #include "checks/Manifest.h"
+#include "taskleak/Version.h"
 #include "tools/taskleak/Worker.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -14,9 +15,6 @@ using namespace llvm;
 using clang::tooling::DiagnosticMessage;
 using clang::tooling::Replacement;
 
-#ifndef TASKLEAK_VERSION
-#define TASKLEAK_VERSION "unknown"
-#endif
 // Set with -DTASKLEAK_INFORMATION_URI=... / -DTASKLEAK_CHECK_DOCS_URI=... at
 // configure time (tools/taskleak/CMakeLists.txt); empty: not in the SARIF.
 #ifndef TASKLEAK_INFORMATION_URI
@@ -130,7 +128,7 @@ json::Array fixesJSON(const ClangTidyError &E) {
 
 } // namespace
 
-StringRef taskleakVersion() { return TASKLEAK_VERSION; }
+StringRef taskleakVersion() { return TASKLEAK_VERSION_STRING; }
 
 std::vector<Finding> makeFindings(const std::vector<ClangTidyError> &Errors,
                                   StringRef Root, SourceFiles &Sources) {
@@ -139,7 +137,8 @@ std::vector<Finding> makeFindings(const std::vector<ClangTidyError> &Errors,
   for (const ClangTidyError &E : Errors) {
     Finding F;
     F.Error = &E;
-    F.IsCompilerError = E.DiagLevel == ClangTidyError::Error;
+    F.IsCompilerError = E.DiagLevel == ClangTidyError::Error ||
+                        E.DiagnosticName == "clang-tidy-config";
     const DiagnosticMessage &M = E.Message;
     if (!M.FilePath.empty()) {
       F.File = absolutePath(M.FilePath, E.BuildDirectory);

@@ -1,6 +1,7 @@
 //===--- Scheduler.cpp - run the jobs, in parallel processes --------------===//
 #include "tools/taskleak/Scheduler.h"
 
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -47,6 +48,27 @@ struct Running {
   sys::ProcessInfo Process;
 };
 
+bool Recovered = false;
+
+/// analyseUnit, with a crash of the front end or of a check (a signal)
+/// turned into a failed unit, as a crashed worker process is.
+UnitResult analyseInProcess(const Job &J) {
+  CrashRecoveryContext::Enable();
+  SmallString<256> CWD;
+  (void)sys::fs::current_path(CWD);
+  UnitResult R;
+  CrashRecoveryContext CRC;
+  if (CRC.RunSafely([&] { R = analyseUnit(J); }))
+    return R;
+  // ClangTool may have left the process in the compile command's directory.
+  (void)sys::fs::set_current_path(CWD);
+  Recovered = true;
+  UnitResult Crashed;
+  Crashed.Failed = true;
+  Crashed.FailureReason = "the analysis crashed";
+  return Crashed;
+}
+
 std::string slurp(StringRef Path) {
   auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
   return Buffer ? (*Buffer)->getBuffer().str() : std::string();
@@ -54,13 +76,15 @@ std::string slurp(StringRef Path) {
 
 } // namespace
 
+bool recoveredFromCrash() { return Recovered; }
+
 std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
                                 const ScheduleOptions &Options) {
   std::vector<UnitResult> Results(Jobs.size());
   if (Jobs.size() == 1 || Options.Executable.empty()) {
     // In this process: clang-tidy's engine exactly as a single run uses it.
     for (size_t I = 0; I < Jobs.size(); ++I)
-      Results[I] = analyseUnit(Jobs[I]);
+      Results[I] = analyseInProcess(Jobs[I]);
     return Results;
   }
 
@@ -70,7 +94,7 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
     errs() << "taskleak: cannot create a temporary directory: " << EC.message()
            << "; analysing in this process\n";
     for (size_t I = 0; I < Jobs.size(); ++I)
-      Results[I] = analyseUnit(Jobs[I]);
+      Results[I] = analyseInProcess(Jobs[I]);
     return Results;
   }
   // job-N.json and result-N.json; log-N.txt has what the worker printed.
@@ -93,7 +117,9 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
     const std::string LogFile = TempFile(I, "log");
     std::string JobText;
     raw_string_ostream(JobText) << jobToJSON(Jobs[I]);
-    if (Error E = writeFileAtomically(JobFile, JobText)) {
+    WriteOptions Temporary;
+    Temporary.Sync = false;
+    if (Error E = writeFileAtomically(JobFile, JobText, Temporary)) {
       Results[I].Failed = true;
       Results[I].FailureReason = toString(std::move(E));
       Finished[I] = true;

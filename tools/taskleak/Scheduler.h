@@ -1,6 +1,9 @@
 //===--- Scheduler.h - run the jobs, in parallel processes ----------------===//
 //
-// One job runs in this process. Several run in child processes, at most
+// One job runs in this process, under an llvm::CrashRecoveryContext: a
+// front end or check that crashes (a signal) makes the unit fail with "the
+// analysis crashed", as a crashed worker does, instead of killing the run.
+// Several run in child processes, at most
 // `Parallelism` at a time: `taskleak --internal-worker=<job.json>
 // --internal-result=<result.json>`, started with llvm::sys::ExecuteNoWait.
 // What a child prints (clang's "N warnings generated.") is collected and
@@ -25,6 +28,11 @@ struct ScheduleOptions {
 /// The results of \p Jobs, in the same order.
 std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
                                 const ScheduleOptions &Options);
+
+/// Whether a unit analysed in this process crashed. Its half-built state
+/// (timers, caches) is still registered: the process must then end without
+/// running static destructors (std::_Exit after flushing).
+bool recoveredFromCrash();
 
 } // namespace driver
 } // namespace taskleak

@@ -37,13 +37,16 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <fcntl.h>
+#include <optional>
 #include <unistd.h>
 
 using namespace clang;
@@ -86,11 +89,14 @@ cl::opt<bool> Fix("fix", cl::desc("Apply the suggested fixes."),
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the enabled checks and exit."),
                          cl::init(false), cl::cat(Category));
-cl::opt<std::string> ConfigFile(
-    "config-file",
+cl::opt<std::string> ModelFile(
+    "model-file",
     cl::desc("The YAML model file (default: the nearest .taskleak.yaml of\n"
              "each source file)."),
     cl::init(""), cl::cat(Category));
+// The old spelling; --config-file means the .clang-tidy file in clang-tidy.
+cl::alias ConfigFileAlias("config-file", cl::desc("Alias for --model-file."),
+                          cl::aliasopt(ModelFile), cl::Hidden);
 cl::opt<std::string> HeaderFilter(
     "header-filter",
     cl::desc("Also report findings in the headers whose path matches this\n"
@@ -224,180 +230,206 @@ void printVersion(raw_ostream &OS) {
      << ")\n";
 }
 
-} // namespace
+// --- The steps of a run
+// -------------------------------------------------------
 
-int main(int argc, const char **argv) {
-  InitLLVM X(argc, argv);
-  auto StartTime = std::chrono::steady_clock::now();
-  cl::HideUnrelatedOptions(Category);
-  cl::SetVersionPrinter(printVersion);
-  // Compiler flags after `--` make a fixed compilation database.
-  int Argc = argc;
-  std::string DBError;
-  std::unique_ptr<tooling::CompilationDatabase> DB =
-      tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv,
-                                                             DBError);
-  const bool FixedFlags = DB != nullptr;
-  if (!cl::ParseCommandLineOptions(Argc, argv, Overview, &errs()))
-    return Failure;
-  if (!InternalWorker.empty())
-    return workerMain(InternalWorker, InternalResult);
-
+/// Everything a run decided before analysing anything.
+struct Plan {
+  std::unique_ptr<tooling::CompilationDatabase> DB;
+  bool FixedFlags = false; ///< compiler flags were given after `--`
+  IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS;
+  std::vector<std::string> Enabled; ///< the checks that run
+  /// The files to analyse: absolute path, and the path as given.
+  std::vector<std::pair<std::string, std::string>> Units;
   unsigned ShardK = 0, ShardN = 0;
-  if (!Shard.empty() && !parseShard(Shard, ShardK, ShardN)) {
+  StringSet<> BaselineFingerprints;
+  std::string Root;       ///< --source-root, absolute
+  std::string Executable; ///< this program, for the workers
+  std::string Cache;      ///< the cache directory, "" when off
+  std::vector<Job> Work;
+  std::vector<std::string> Missing;     ///< files without a compile command
+  std::vector<std::string> Nonexistent; ///< files that do not exist
+};
+
+/// What the analysis of the units gave.
+struct Outcome {
+  RunSummary Summary;
+  unsigned CompileErrors = 0;
+  unsigned Warnings = 0;
+  SourceFiles Sources;
+  std::vector<ClangTidyError> Merged; ///< the diagnostics of all units
+  std::vector<Finding> AllFindings;   ///< of Merged, before the baseline
+  std::vector<ClangTidyError> Reported;
+  std::vector<Finding> ReportedFindings;
+};
+
+/// Options that only make sense resolved: --shard, a relative --model-file.
+bool resolveOptions(Plan &P) {
+  if (!Shard.empty() && !parseShard(Shard, P.ShardK, P.ShardN)) {
     errs() << "taskleak: --shard='" << Shard
            << "' is not K/N with 1 <= K <= N\n";
-    return Failure;
+    return false;
   }
   // The analysis runs in each compile command's directory: a relative model
   // file must be resolved against the directory taskleak was started in.
-  if (!ConfigFile.empty()) {
-    SmallString<256> Abs(ConfigFile.getValue());
+  if (!ModelFile.empty()) {
+    SmallString<256> Abs(ModelFile.getValue());
     (void)sys::fs::make_absolute(Abs);
-    ConfigFile = std::string(Abs.str());
+    ModelFile = std::string(Abs.str());
   }
-  if (!DB && !BuildPath.empty()) {
-    DB = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath,
-                                                               DBError);
-    if (!DB) {
+  std::string RegexError;
+  if (!HeaderFilter.empty() && !Regex(HeaderFilter).isValid(RegexError)) {
+    errs() << "taskleak: --header-filter='" << HeaderFilter
+           << "' is not a valid regular expression: " << RegexError << "\n";
+    return false;
+  }
+  SmallString<256> Root(SourceRoot.empty() ? StringRef(".")
+                                           : StringRef(SourceRoot));
+  (void)sys::fs::make_absolute(Root);
+  sys::path::remove_dots(Root, /*remove_dot_dot=*/true);
+  P.Root = std::string(Root.str());
+  return true;
+}
+
+/// The compilation database: flags after `--`, -p, or found from the first
+/// source file; --extra-arg(-before) applied to every command.
+bool loadCompilationDatabase(Plan &P, std::string DBError) {
+  if (!P.DB && !BuildPath.empty()) {
+    P.DB = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath,
+                                                                 DBError);
+    if (!P.DB) {
       errs() << "taskleak: no compilation database in '" << BuildPath
              << "': " << DBError << "\n";
-      return Failure;
+      return false;
     }
   }
-  if (!DB && !SourcePaths.empty())
-    DB = tooling::CompilationDatabase::autoDetectFromSource(SourcePaths.front(),
-                                                            DBError);
-  if (!DB && !SourcePaths.empty() && !ListChecks) {
+  if (!P.DB && !SourcePaths.empty())
+    P.DB = tooling::CompilationDatabase::autoDetectFromSource(
+        SourcePaths.front(), DBError);
+  if (!P.DB && !SourcePaths.empty() && !ListChecks) {
     errs() << "taskleak: no compilation database found for '"
            << SourcePaths.front()
            << "'; analysing without compiler flags (give them after --)\n";
-    DB = std::make_unique<tooling::FixedCompilationDatabase>(
+    P.DB = std::make_unique<tooling::FixedCompilationDatabase>(
         ".", std::vector<std::string>());
   }
-  if (DB && (!ArgsBefore.empty() || !ArgsAfter.empty())) {
+  if (P.DB && (!ArgsBefore.empty() || !ArgsAfter.empty())) {
     auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
-        std::move(DB));
+        std::move(P.DB));
     Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
         ArgsBefore, tooling::ArgumentInsertPosition::BEGIN));
     Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
         ArgsAfter, tooling::ArgumentInsertPosition::END));
-    DB = std::move(Adjusted);
+    P.DB = std::move(Adjusted);
   }
+  return true;
+}
 
-  auto FS =
-      makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+/// The checks --checks enables; with --list-checks, prints them. Returns the
+/// exit status when the run ends here.
+std::optional<int> selectChecks(Plan &P, StringRef FirstFile) {
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
-      makeOptionsProvider(Checks, ConfigFile, HeaderFilter, FS);
-
-  std::vector<std::string> Files(SourcePaths.begin(), SourcePaths.end());
-  if (Files.empty() && DB && !ListChecks) {
-    Files = DB->getAllFiles();
-    llvm::sort(Files);
-  }
-
-  std::vector<std::string> Enabled;
-  {
-    // A --checks glob that matches nothing (a typo) must not pass silently.
-    const std::string File = Files.empty() ? "dummy.cpp" : Files.front();
-    Enabled = getCheckNames(Provider->getOptions(File), false);
-    if (Enabled.empty()) {
-      errs() << "taskleak: --checks='" << Checks
-             << "' enables no check (taskleak --list-checks lists them)\n";
-      return Failure;
-    }
-    if (ListChecks) {
-      taskleak::printCheckList(outs(), Enabled);
-      return Clean;
-    }
-  }
-  if (Files.empty()) {
-    errs() << "taskleak: no source files (give files, or -p with a "
-              "compile_commands.json)\n";
+      makeOptionsProvider(Checks, ModelFile, HeaderFilter, P.FS);
+  // A --checks glob that matches nothing (a typo) must not pass silently.
+  P.Enabled = getCheckNames(
+      Provider->getOptions(FirstFile.empty() ? "dummy.cpp" : FirstFile), false);
+  if (P.Enabled.empty()) {
+    errs() << "taskleak: --checks='" << Checks
+           << "' enables no check (taskleak --list-checks lists them)\n";
     return Failure;
   }
+  if (ListChecks) {
+    taskleak::printCheckList(outs(), P.Enabled);
+    return Clean;
+  }
+  return std::nullopt;
+}
 
-  // Absolute paths, as clang's ClangTool makes them; each file once.
-  std::vector<std::pair<std::string, std::string>> Units; // absolute, as given
-  {
-    StringSet<> Seen;
-    for (const std::string &File : Files) {
-      Expected<std::string> Abs = tooling::getAbsolutePath(*FS, File);
-      if (!Abs) {
-        errs() << "taskleak: " << File << ": " << toString(Abs.takeError())
-               << "\n";
-        return Failure;
-      }
-      if (Seen.insert(*Abs).second)
-        Units.emplace_back(*Abs, File);
+/// The files to analyse: absolute paths, as clang's ClangTool makes them,
+/// each file once, and only this shard's.
+bool planUnits(Plan &P, const std::vector<std::string> &Files) {
+  StringSet<> Seen;
+  for (const std::string &File : Files) {
+    Expected<std::string> Abs = tooling::getAbsolutePath(*P.FS, File);
+    if (!Abs) {
+      errs() << "taskleak: " << File << ": " << toString(Abs.takeError())
+             << "\n";
+      return false;
     }
+    if (Seen.insert(*Abs).second)
+      P.Units.emplace_back(*Abs, File);
   }
-  if (ShardN) {
-    // Deterministic for every job of a CI matrix: sorted by path.
-    llvm::sort(Units, [](const auto &A, const auto &B) {
-      return A.first < B.first; // unique
-    });
-    std::vector<std::pair<std::string, std::string>> Mine;
-    for (size_t I = 0; I < Units.size(); ++I)
-      if (I % ShardN == ShardK - 1)
-        Mine.push_back(Units[I]);
-    Units = std::move(Mine);
-  }
+  if (!P.ShardN)
+    return true;
+  // Deterministic for every job of a CI matrix: sorted by path.
+  llvm::sort(P.Units, [](const auto &A, const auto &B) {
+    return A.first < B.first; // unique
+  });
+  std::vector<std::pair<std::string, std::string>> Mine;
+  for (size_t I = 0; I < P.Units.size(); ++I)
+    if (I % P.ShardN == P.ShardK - 1)
+      Mine.push_back(P.Units[I]);
+  P.Units = std::move(Mine);
+  return true;
+}
 
-  // Check every model file that applies before analysing anything: a broken
-  // model stops the run with the file, line and column of the problem.
-  for (const auto &Unit : Units) {
+/// Every model file that applies, and the baseline, are read before
+/// analysing anything: a broken one stops the run with where it is broken.
+bool checkInputs(Plan &P) {
+  for (const auto &Unit : P.Units) {
     taskleak::ModelError Err;
-    if (!taskleak::modelsFor(Unit.second, ConfigFile, Err)) {
+    if (!taskleak::modelsFor(Unit.second, ModelFile, Err)) {
       errs() << Err.str() << "\n";
-      return Failure;
+      return false;
     }
   }
-
-  StringSet<> BaselineFingerprints;
-  if (!Baseline.empty()) {
-    std::string Error;
-    if (!readBaseline(Baseline, BaselineFingerprints, Error)) {
-      errs() << "taskleak: " << Error << "\n";
-      return Failure;
-    }
+  if (Baseline.empty())
+    return true;
+  std::string Error;
+  if (!readBaseline(Baseline, P.BaselineFingerprints, Error)) {
+    errs() << "taskleak: " << Error << "\n";
+    return false;
   }
+  return true;
+}
 
-  std::string Root = SourceRoot;
-  {
-    SmallString<256> Abs(Root.empty() ? "." : Root);
-    (void)sys::fs::make_absolute(Abs);
-    sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
-    Root = std::string(Abs.str());
+/// The cache directory: --cache-dir, or .taskleak-cache beside the -p
+/// database; "" when off or unusable (said once on stderr).
+std::string resolveCacheDir(const Plan &P) {
+  if (NoCache)
+    return "";
+  SmallString<256> Dir;
+  if (!CacheDir.empty())
+    Dir = CacheDir;
+  else if (!BuildPath.empty() && !P.FixedFlags) {
+    Dir = compileDatabaseDir(BuildPath);
+    sys::path::append(Dir, ".taskleak-cache");
+  } else
+    return "";
+  (void)sys::fs::make_absolute(Dir);
+  // An unusable cache is reported once; the run goes on without it.
+  if (Error E = prepareCacheDir(Dir)) {
+    errs() << "taskleak: " << toString(std::move(E))
+           << "; analysing without the cache\n";
+    return "";
   }
+  return std::string(Dir.str());
+}
 
-  const std::string Executable = sys::fs::getMainExecutable(
-      argv[0], reinterpret_cast<void *>(&compileDatabaseDir));
-  std::string Cache;
-  if (!NoCache) {
-    if (!CacheDir.empty())
-      Cache = CacheDir;
-    else if (!BuildPath.empty() && !FixedFlags) {
-      SmallString<256> D(compileDatabaseDir(BuildPath));
-      sys::path::append(D, ".taskleak-cache");
-      Cache = std::string(D.str());
-    }
-    if (!Cache.empty()) {
-      SmallString<256> Abs(Cache);
-      (void)sys::fs::make_absolute(Abs);
-      Cache = std::string(Abs.str());
-    }
-  }
-  const std::string ToolId = Cache.empty() ? "" : toolIdentity(Executable);
-
-  std::vector<Job> Work;
-  std::vector<std::string> Missing; // files without a compile command
+/// One job per unit that has a compile command.
+void makeJobs(Plan &P) {
+  const std::string ToolId = P.Cache.empty() ? "" : toolIdentity(P.Executable);
   SmallString<256> CWD;
   (void)sys::fs::current_path(CWD);
-  for (const auto &Unit : Units) {
+  for (const auto &Unit : P.Units) {
+    // One error naming the file, not clang's three (two without a name).
+    if (!sys::fs::exists(Unit.first)) {
+      P.Nonexistent.push_back(Unit.first);
+      continue;
+    }
     Job J;
     J.File = Unit.first;
-    J.Commands = DB->getCompileCommands(Unit.first);
+    J.Commands = P.DB->getCompileCommands(Unit.first);
     for (tooling::CompileCommand &C : J.Commands)
       if (!sys::path::is_absolute(C.Directory)) {
         SmallString<256> D(CWD);
@@ -406,176 +438,282 @@ int main(int argc, const char **argv) {
         C.Directory = std::string(D.str());
       }
     if (J.Commands.empty()) {
-      Missing.push_back(Unit.second);
+      P.Missing.push_back(Unit.second);
       continue;
     }
     J.Checks = Checks;
-    J.ConfigFile = ConfigFile;
+    J.ConfigFile = ModelFile;
     J.HeaderFilter = HeaderFilter;
     J.Fix = Fix;
-    J.CacheDir = Cache;
+    J.CacheDir = P.Cache;
     J.ToolId = ToolId;
-    Work.push_back(std::move(J));
+    P.Work.push_back(std::move(J));
   }
+}
 
+/// Plans the run from the command line; the exit status when it ends here.
+std::optional<int> planRun(Plan &P, std::string DBError) {
+  if (!resolveOptions(P) || !loadCompilationDatabase(P, std::move(DBError)))
+    return Failure;
+  P.FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  std::vector<std::string> Files(SourcePaths.begin(), SourcePaths.end());
+  if (Files.empty() && P.DB && !ListChecks) {
+    Files = P.DB->getAllFiles();
+    llvm::sort(Files);
+  }
+  // The configuration of the first file that exists decides the checks.
+  auto First = llvm::find_if(
+      Files, [](const std::string &F) { return sys::fs::exists(F); });
+  if (std::optional<int> Done =
+          selectChecks(P, First == Files.end() ? "" : StringRef(*First)))
+    return Done;
+  if (Files.empty()) {
+    errs() << "taskleak: no source files (give files, or -p with a "
+              "compile_commands.json)\n";
+    return Failure;
+  }
+  if (!planUnits(P, Files) || !checkInputs(P))
+    return Failure;
+  P.Cache = resolveCacheDir(P);
+  makeJobs(P);
+  return std::nullopt;
+}
+
+/// Runs the jobs and merges their diagnostics; failures count as errors.
+void runUnits(const Plan &P, Outcome &O) {
   ScheduleOptions Schedule;
   Schedule.Parallelism =
       Jobs ? Jobs.getValue() : hardware_concurrency().compute_thread_count();
   Schedule.Progress = !Quiet && sys::Process::StandardErrIsDisplayed();
-  Schedule.Executable = Executable;
-  std::vector<UnitResult> Results = runJobs(Work, Schedule);
+  Schedule.Executable = P.Executable;
+  std::vector<UnitResult> Results = runJobs(P.Work, Schedule);
 
-  RunSummary Summary;
-  Summary.Files = Units.size();
-  for (const auto &Unit : Units)
-    Summary.UnitFiles.push_back(Unit.first);
-  Summary.Shard = ShardN ? Shard.getValue() : "";
-  Summary.CacheUsed = !Cache.empty();
-  unsigned CompileErrors = 0;
-  for (const std::string &File : Missing) {
+  RunSummary &S = O.Summary;
+  S.Files = P.Units.size();
+  for (const auto &Unit : P.Units)
+    S.UnitFiles.push_back(Unit.first);
+  S.Shard = P.ShardN ? Shard.getValue() : "";
+  S.CacheUsed = !P.Cache.empty();
+  for (const std::string &File : P.Missing) {
     errs() << "taskleak: " << File << ": no compile command in the compilation "
            << "database\n";
-    ++CompileErrors;
+    ++O.CompileErrors;
   }
   std::vector<std::vector<ClangTidyError>> PerUnit;
+  for (const std::string &File : P.Nonexistent) {
+    // As clang says it, counted with the compiler errors.
+    ClangTidyError E("clang-diagnostic-error", ClangTidyError::Error, "",
+                     /*IsWarningAsError=*/false);
+    E.Message.Message = "no such file or directory: '" + File + "'";
+    PerUnit.push_back({std::move(E)});
+  }
   for (size_t I = 0; I < Results.size(); ++I) {
     UnitResult &R = Results[I];
     if (R.Failed) {
-      errs() << "taskleak: " << Work[I].File << ": " << R.FailureReason << "\n";
-      ++CompileErrors;
+      errs() << "taskleak: " << P.Work[I].File << ": " << R.FailureReason
+             << "\n";
+      ++O.CompileErrors;
       continue;
     }
-    Summary.CacheHits += R.Cache == CacheOutcome::Hit;
-    Summary.CacheMisses +=
+    S.CacheHits += R.Cache == CacheOutcome::Hit;
+    S.CacheMisses +=
         R.Cache == CacheOutcome::Miss || R.Cache == CacheOutcome::Uncacheable;
+    useRealPaths(R.Errors);
     PerUnit.push_back(std::move(R.Errors));
   }
-  std::vector<ClangTidyError> Merged = mergeDiagnostics(std::move(PerUnit));
+  O.Merged = mergeDiagnostics(std::move(PerUnit));
+}
 
-  // Fingerprints and positions, from the files as analysed (before --fix).
-  SourceFiles Sources;
-  std::vector<Finding> AllFindings = makeFindings(Merged, Root, Sources);
+/// Fingerprints (from the files as analysed, before --fix), --write-baseline,
+/// and the findings --baseline leaves to report.
+bool applyBaseline(const Plan &P, Outcome &O) {
+  const std::vector<ClangTidyError> &Merged = O.Merged;
+  O.AllFindings = makeFindings(Merged, P.Root, O.Sources);
   if (!WriteBaseline.empty())
-    if (Error E = writeBaseline(WriteBaseline, AllFindings)) {
+    if (Error E = writeBaseline(WriteBaseline, O.AllFindings)) {
       errs() << "taskleak: " << toString(std::move(E)) << "\n";
-      return Failure;
+      return false;
     }
-  std::vector<ClangTidyError> Reported;
-  std::vector<Finding> ReportedFindings;
-  Reported.reserve(Merged.size());
+  O.Reported.reserve(Merged.size());
   for (size_t I = 0; I < Merged.size(); ++I) {
-    const Finding &F = AllFindings[I];
-    if (!F.IsCompilerError && BaselineFingerprints.contains(F.Fingerprint)) {
-      ++Summary.Suppressed;
+    const Finding &F = O.AllFindings[I];
+    if (!F.IsCompilerError && P.BaselineFingerprints.contains(F.Fingerprint)) {
+      ++O.Summary.Suppressed;
       continue;
     }
-    Reported.push_back(Merged[I]);
-    ReportedFindings.push_back(F);
-    ReportedFindings.back().Error = &Reported.back();
+    O.Reported.push_back(Merged[I]);
+    O.ReportedFindings.push_back(F);
+    O.ReportedFindings.back().Error = &O.Reported.back();
   }
-
-  unsigned Warnings = 0;
-  for (const ClangTidyError &E : Reported) {
-    if (E.DiagLevel == ClangTidyError::Error)
-      ++CompileErrors;
+  for (const ClangTidyError &E : O.Reported) {
+    // clang-tidy's own configuration diagnostics (an invalid option value in
+    // .clang-tidy) are configuration errors, not findings.
+    if (E.DiagLevel == ClangTidyError::Error ||
+        E.DiagnosticName == "clang-tidy-config")
+      ++O.CompileErrors;
     else if (E.DiagLevel == ClangTidyError::Warning) {
-      ++Warnings;
-      ++Summary.PerCheck[E.DiagnosticName];
+      ++O.Warnings;
+      ++O.Summary.PerCheck[E.DiagnosticName];
     }
   }
-  Summary.Findings = Warnings;
-  Summary.Errors = CompileErrors;
+  O.Summary.Findings = O.Warnings;
+  O.Summary.Errors = O.CompileErrors;
+  return true;
+}
 
-  // The report (JSON, SARIF) first: --fix rewrites the files it points into.
-  if (Format != OutputFormat::Text) {
-    Summary.Seconds = std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - StartTime)
-                          .count();
-    std::string Text;
-    raw_string_ostream OS(Text);
-    if (Format == OutputFormat::JSON)
-      writeJSONReport(OS, ReportedFindings, Root, Summary);
-    else
-      writeSARIFReport(OS, ReportedFindings, Enabled, Root, Sources);
-    OS.flush();
-    if (OutputFile.empty()) {
-      outs() << Text;
-      outs().flush();
-    } else if (Error E = writeFileAtomically(OutputFile, Text)) {
-      errs() << "taskleak: " << toString(std::move(E)) << "\n";
-      return Failure;
-    }
+double secondsSince(std::chrono::steady_clock::time_point Start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+      .count();
+}
+
+/// The JSON or SARIF report, on stdout or in -o.
+bool writeReport(const Plan &P, Outcome &O,
+                 std::chrono::steady_clock::time_point Start) {
+  if (Format == OutputFormat::Text)
+    return true;
+  O.Summary.Seconds = secondsSince(Start);
+  std::string Text;
+  raw_string_ostream OS(Text);
+  if (Format == OutputFormat::JSON)
+    writeJSONReport(OS, O.ReportedFindings, P.Root, O.Summary);
+  else
+    writeSARIFReport(OS, O.ReportedFindings, P.Enabled, P.Root, O.Sources);
+  OS.flush();
+  if (OutputFile.empty()) {
+    outs() << Text;
+    outs().flush();
+    return true;
   }
+  if (Error E = writeFileAtomically(OutputFile, Text)) {
+    errs() << "taskleak: " << toString(std::move(E)) << "\n";
+    return false;
+  }
+  return true;
+}
 
+/// The text (stdout or -o) and --fix; a file --fix could not write counts
+/// as an error. False when -o could not be written.
+bool printAndFixFiles(const Plan &P, Outcome &O) {
   // Never apply edits to a file that did not compile: its AST is a guess.
-  const bool ApplyFixes = Fix && CompileErrors == 0;
-  if (Fix && CompileErrors)
-    errs() << "taskleak: not applying fixes: " << CompileErrors
+  const bool ApplyFixes = Fix && O.CompileErrors == 0;
+  if (Fix && O.CompileErrors)
+    errs() << "taskleak: not applying fixes: " << O.CompileErrors
            << " compiler error(s)\n";
-  ClangTidyContext Context(makeOptionsProvider(Checks, ConfigFile, HeaderFilter, FS));
-  if (!Work.empty())
-    Context.setCurrentFile(Work.back().File);
+  ClangTidyContext Context(
+      makeOptionsProvider(Checks, ModelFile, HeaderFilter, P.FS));
+  if (!P.Work.empty())
+    Context.setCurrentFile(P.Work.back().File);
   bool WriteFailed = false;
   auto PrintAndFix = [&] {
-    WriteFailed |= !printAndFix(Reported, Context, ApplyFixes, FS);
+    WriteFailed |= !printAndFix(O.Reported, Context, ApplyFixes, P.FS);
   };
-  if (Format == OutputFormat::Text && !OutputFile.empty()) {
-    if (Error E = withStdoutTo(OutputFile, PrintAndFix)) {
-      errs() << "taskleak: " << toString(std::move(E)) << "\n";
-      return Failure;
-    }
-  } else if (Format == OutputFormat::Text || !OutputFile.empty()) {
-    PrintAndFix(); // the text on stdout
-  } else if (ApplyFixes) {
-    // stdout holds the report
-    if (Error E = withStdoutTo("", PrintAndFix)) {
-      errs() << "taskleak: " << toString(std::move(E)) << "\n";
-      return Failure;
-    }
+  auto Print = [&]() -> Error {
+    if (Format == OutputFormat::Text && !OutputFile.empty())
+      return withStdoutTo(OutputFile, PrintAndFix);
+    if (Format == OutputFormat::Text || !OutputFile.empty())
+      PrintAndFix(); // the text on stdout
+    else if (ApplyFixes)
+      return withStdoutTo("", PrintAndFix); // stdout holds the report
+    return Error::success();
+  };
+  Error E = Print();
+  O.CompileErrors += WriteFailed;
+  if (E) {
+    errs() << "taskleak: " << toString(std::move(E)) << "\n";
+    return false;
   }
-  if (WriteFailed)
-    ++CompileErrors;
+  return true;
+}
 
-  if (!ExportFixes.empty()) {
-    std::string YAML;
-    raw_string_ostream OS(YAML);
-    exportReplacements(Units.size() == 1 ? Units.front().second : "", Reported,
-                       OS);
-    OS.flush();
-    if (Error E = writeFileAtomically(ExportFixes, YAML)) {
-      errs() << "taskleak: " << toString(std::move(E)) << "\n";
-      return Failure;
-    }
+/// --export-fixes, in clang-tidy's YAML.
+bool exportFixes(const Plan &P, const Outcome &O) {
+  if (ExportFixes.empty())
+    return true;
+  std::string YAML;
+  raw_string_ostream OS(YAML);
+  exportReplacements(P.Units.size() == 1 ? P.Units.front().second : "",
+                     O.Reported, OS);
+  OS.flush();
+  if (Error E = writeFileAtomically(ExportFixes, YAML)) {
+    errs() << "taskleak: " << toString(std::move(E)) << "\n";
+    return false;
   }
+  return true;
+}
 
-  if (!Quiet) {
-    const double Seconds = std::chrono::duration<double>(
-                               std::chrono::steady_clock::now() - StartTime)
-                               .count();
-    errs() << Warnings << " finding(s), " << CompileErrors << " error(s) in "
-           << Units.size() << " file(s)";
-    if (ShardN)
-      errs() << " (shard " << Shard << ")";
-    errs() << format(", %.2fs", Seconds);
-    if (Summary.Suppressed)
-      errs() << "; " << Summary.Suppressed << " known finding(s) suppressed by "
-             << Baseline;
-    errs() << "\n";
-    for (const auto &[Check, Count] : Summary.PerCheck)
-      errs() << "  " << Count << " " << Check << "\n";
-    if (Summary.CacheUsed)
-      errs() << "cache: " << Summary.CacheHits << " hit, "
-             << Summary.CacheMisses << " miss (" << Cache << ")\n";
-    if (!WriteBaseline.empty())
-      errs() << "taskleak: wrote "
-             << llvm::count_if(
-                    AllFindings,
-                    [](const Finding &F) { return !F.IsCompilerError; })
-             << " finding(s) to " << WriteBaseline << "\n";
-  }
-  if (CompileErrors)
+void printSummary(const Plan &P, const Outcome &O, double Seconds) {
+  if (Quiet)
+    return;
+  const RunSummary &S = O.Summary;
+  errs() << O.Warnings << " finding(s), " << O.CompileErrors << " error(s) in "
+         << P.Units.size() << " file(s)";
+  if (P.ShardN)
+    errs() << " (shard " << Shard << ")";
+  errs() << format(", %.2fs", Seconds);
+  if (S.Suppressed)
+    errs() << "; " << S.Suppressed << " known finding(s) suppressed by "
+           << Baseline;
+  errs() << "\n";
+  for (const auto &[Check, Count] : S.PerCheck)
+    errs() << "  " << Count << " " << Check << "\n";
+  if (S.CacheUsed)
+    errs() << "cache: " << S.CacheHits << " hit, " << S.CacheMisses << " miss ("
+           << P.Cache << ")\n";
+  if (!WriteBaseline.empty())
+    errs() << "taskleak: wrote "
+           << llvm::count_if(
+                  O.AllFindings,
+                  [](const Finding &F) { return !F.IsCompilerError; })
+           << " finding(s) to " << WriteBaseline << "\n";
+}
+
+int exitStatus(const Outcome &O) {
+  if (O.CompileErrors)
     return Failure;
   if (!WriteBaseline.empty())
     return Clean;
-  return Warnings ? Findings : Clean;
+  return O.Warnings ? Findings : Clean;
+}
+
+} // namespace
+
+int main(int argc, const char **argv) {
+  InitLLVM X(argc, argv);
+  const auto Start = std::chrono::steady_clock::now();
+  cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter(printVersion);
+  // Compiler flags after `--` make a fixed compilation database. (Not
+  // CommonOptionsParser: it would treat a missing database as an error and
+  // has no -j, shards or cache; its -p and -- spellings are kept.)
+  int Argc = argc;
+  std::string DBError;
+  Plan P;
+  P.DB = tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv,
+                                                                DBError);
+  P.FixedFlags = P.DB != nullptr;
+  if (!cl::ParseCommandLineOptions(Argc, argv, Overview, &errs()))
+    return Failure;
+  if (!InternalWorker.empty())
+    return workerMain(InternalWorker, InternalResult);
+  P.Executable = sys::fs::getMainExecutable(
+      argv[0], reinterpret_cast<void *>(&compileDatabaseDir));
+  if (std::optional<int> Done = planRun(P, std::move(DBError)))
+    return *Done;
+
+  Outcome O;
+  runUnits(P, O);
+  if (!applyBaseline(P, O))
+    return Failure;
+  // The report (JSON, SARIF) first: --fix rewrites the files it points into.
+  if (!writeReport(P, O, Start) || !printAndFixFiles(P, O) ||
+      !exportFixes(P, O))
+    return Failure;
+  printSummary(P, O, secondsSince(Start));
+  const int Status = exitStatus(O);
+  if (recoveredFromCrash()) {
+    outs().flush();
+    errs().flush();
+    std::_Exit(Status);
+  }
+  return Status;
 }

@@ -95,11 +95,11 @@ UnitResult analyseUnit(const Job &J) {
   ClangTidyContext Context(makeOptionsProvider(J.Checks, J.ConfigFile, J.HeaderFilter, FS));
   const CommandsDatabase DB(J.File, J.Commands);
   UnitResult R;
-  std::string Key;
+  std::optional<CacheKey> Key;
   if (!J.CacheDir.empty()) {
-    if (std::optional<std::string> K = computeCacheKey(J, Context, DB, FS)) {
-      Key = std::move(*K);
-      if (cacheLookup(J.CacheDir, Key, R.Errors)) {
+    Key = computeCacheKey(J, Context, DB, FS);
+    if (Key) {
+      if (cacheLookup(J.CacheDir, *Key, J, R.Errors)) {
         R.Cache = CacheOutcome::Hit;
         return R;
       }
@@ -112,8 +112,8 @@ UnitResult analyseUnit(const Job &J) {
                           /*EnableCheckProfile=*/false);
   // A TU that does not compile is analysed again next time: its diagnostics
   // may depend on more than its files (a missing header being installed).
-  if (!Key.empty() && !hasCompilerError(R.Errors))
-    cacheStore(J.CacheDir, Key, R.Errors);
+  if (Key && !hasCompilerError(R.Errors))
+    cacheStore(J.CacheDir, *Key, J, R.Errors);
   return R;
 }
 
@@ -193,7 +193,9 @@ bool writeResult(StringRef Path, const Job &J, const UnitResult &R) {
   raw_string_ostream OS(Text);
   OS << formatv("{0:2}", json::Value(std::move(O))) << "\n";
   OS.flush();
-  if (Error E = writeFileAtomically(Path, Text)) {
+  WriteOptions Temporary;
+  Temporary.Sync = false;
+  if (Error E = writeFileAtomically(Path, Text, Temporary)) {
     errs() << "taskleak: worker: " << toString(std::move(E)) << "\n";
     return false;
   }

@@ -1,0 +1,2 @@
+#include "leak.h"
+void a() { start_in_header(); }

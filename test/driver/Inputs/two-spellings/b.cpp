@@ -1,0 +1,2 @@
+#include "leak.h"
+void b() { start_in_header(); }

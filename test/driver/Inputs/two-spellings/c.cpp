@@ -1,0 +1,2 @@
+#include "leak.h"
+void c() { start_in_header(); }
