@@ -44,6 +44,16 @@ Expected<AtomicFile> AtomicFile::create(StringRef Path, WriteOptions Options) {
     return createStringError(EC, "cannot write " + Path + ": " + Why);
   };
   struct stat St;
+  if (Options.FollowSymlink && !Options.RequireWritable &&
+      ::stat(F.Path.c_str(), &St) == 0 && !S_ISREG(St.st_mode) &&
+      !S_ISDIR(St.st_mode)) {
+    // A FIFO or a device (-o /dev/stdout, a pipe): written directly, there
+    // is nothing to keep.
+    F.FD = ::open(F.Path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (F.FD < 0)
+      return Error(lastError(), sys::StrError());
+    return std::move(F);
+  }
   const bool IsLink = ::lstat(F.Path.c_str(), &St) == 0 && S_ISLNK(St.st_mode);
   if (IsLink && Options.FollowSymlink) {
     // Replace the link's target, never the link.
@@ -135,6 +145,11 @@ Error AtomicFile::write(StringRef Text) {
 Error AtomicFile::commit() {
   if (FD < 0)
     return fail(std::make_error_code(std::errc::bad_file_descriptor), "");
+  if (Temp.empty()) { // written directly (a FIFO or a device)
+    const int Closing = FD;
+    FD = -1;
+    return ::close(Closing) == 0 ? Error::success() : fail(lastError(), "");
+  }
   if (Sync && ::fsync(FD) != 0)
     return fail(lastError(), "");
   if (Existed) {

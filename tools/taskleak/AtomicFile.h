@@ -15,6 +15,7 @@
 //    directory is touched);
 //  * an existing file keeps its permission bits (and its owner and group
 //    where the process may set them); a new file gets 0666 less the umask;
+//  * a FIFO or a device (-o /dev/stdout) is written directly;
 //  * with RequireWritable (--fix), a file that its permission bits or
 //    access(2) say is not writable is refused, as an editor would refuse it,
 //    instead of being replaced by a writable copy.
