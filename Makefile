@@ -4,16 +4,21 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# Compiles through ccache: rebuilds, and the add-check test's copy of the
+# sources (test/manifest/add_check_test.py), hit its cache. LAUNCHER= turns it off.
+LAUNCHER ?= ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 # Debian bookworm packages, pinned to LLVM/Clang 19.
 PACKAGES = cmake ninja-build make python3 g++ \
            clang-19 libclang-19-dev llvm-19-dev llvm-19-tools clang-tidy-19 clangd-19 \
            libyaml-cpp-dev libgtest-dev libgrpc++-dev libprotobuf-dev libabsl-dev \
-           pre-commit dpkg-dev git python3-jsonschema clang-format-19
+           pre-commit dpkg-dev git python3-jsonschema clang-format-19 \
+           libclang-rt-19-dev ccache
 
 EXAMPLE = examples/iot-collector
 
-.PHONY: all deps build demo check bench clean lint format-check
+.PHONY: all deps build demo check bench clean lint format-check fuzz
 
 all: build
 
@@ -29,7 +34,8 @@ deps:
 	fi
 
 $(BUILD)/build.ninja: deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release \
+	  $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER)) $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -45,6 +51,20 @@ demo: build
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer on the model loader (test/fuzz/), seeded from docs/models.md and
+# the YAML files of test/, for FUZZ_TIME seconds; a crash, leak or hang fails.
+FUZZ_TIME ?= 60
+FUZZ_BUILD = $(BUILD)-fuzz
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release \
+	  $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER)) -DTASKLEAK_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target model-loader-fuzzer
+	python3 test/fuzz/seeds.py . $(FUZZ_BUILD)/fuzz-seeds
+	mkdir -p $(FUZZ_BUILD)/fuzz-corpus
+	$(FUZZ_BUILD)/bin/model-loader-fuzzer -max_total_time=$(FUZZ_TIME) -timeout=10 \
+	  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+	  $(FUZZ_BUILD)/fuzz-corpus $(FUZZ_BUILD)/fuzz-seeds
 
 bench: build
 	bench/run.sh $(BUILD)

@@ -9,10 +9,13 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Models.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace taskleak {
@@ -524,24 +527,55 @@ void setError(ModelError &Err, const std::string &File, const YAML::Mark &M,
   Err.Message = Msg;
 }
 
-/// Where the second YAML document of \p Text starts: its first node, or the
-/// line of its `---` when it is empty.
-YAML::Mark secondDocument(const std::string &Text, const YAML::Node &Second) {
-  if (!Second.IsNull() && Second.Mark().line >= 0)
-    return Second.Mark();
-  YAML::Mark M = YAML::Mark::null_mark();
-  int Line = 0, Docs = 0;
+/// Where a second YAML document of \p Text starts: its first line of
+/// content, or its `---` line when it has none; nullopt when \p Text holds one
+/// document. Found on the text, because yaml-cpp 0.7's LoadAll() can loop
+/// forever on malformed input (test/fuzz found one): only the first document
+/// is ever parsed.
+std::optional<YAML::Mark> secondDocument(const std::string &Text) {
+  auto MarkAt = [](int Line) {
+    YAML::Mark M = YAML::Mark::null_mark();
+    M.line = Line;
+    M.column = 0;
+    M.pos = 0;
+    return M;
+  };
+  bool Started = false, Content = false, Ended = false;
+  std::optional<int> SecondStart;
+  int Line = 0;
   std::istringstream In(Text);
   for (std::string L; std::getline(In, L); ++Line) {
-    bool Start = L.rfind("---", 0) == 0;
-    if (Start && (++Docs == 2 || Line > 0)) {
-      M.line = Line;
-      M.column = 0;
-      M.pos = 0;
-      return M;
+    const llvm::StringRef S = llvm::StringRef(L).rtrim(" \t\r");
+    auto IsMarker = [&](llvm::StringRef Marker) {
+      return S.starts_with(Marker) &&
+             (S.size() == 3 || S[3] == ' ' || S[3] == '\t');
+    };
+    const llvm::StringRef Trimmed = S.ltrim();
+    const bool Blank = Trimmed.empty() || Trimmed.starts_with("#");
+    if (SecondStart) {
+      if (!Blank)
+        return MarkAt(Line);
+      continue;
     }
+    if (IsMarker("---")) {
+      if (Started || Content || Ended)
+        SecondStart = Line;
+      Started = true;
+      continue;
+    }
+    if (IsMarker("...")) {
+      Ended = true;
+      continue;
+    }
+    if (Blank || S.starts_with("%"))
+      continue;
+    if (Ended)
+      return MarkAt(Line); // content after `...` is another document
+    Content = true;
   }
-  return M;
+  if (SecondStart)
+    return MarkAt(*SecondStart);
+  return std::nullopt;
 }
 
 } // namespace
@@ -550,13 +584,13 @@ bool parseModelYAML(const std::string &Text, const std::string &FileName,
                     ModelSet &Out, ModelError &Err) {
   ModelSet Parsed;
   try {
-    std::vector<YAML::Node> Docs = YAML::LoadAll(Text);
-    if (Docs.size() > 1) {
-      setError(Err, FileName, secondDocument(Text, Docs[1]),
+    const YAML::Node Doc = YAML::Load(Text);
+    if (const std::optional<YAML::Mark> Second = secondDocument(Text)) {
+      setError(Err, FileName, *Second,
                "a model file holds one YAML document; another starts here");
       return false;
     }
-    parseTop(Docs.empty() ? YAML::Node() : Docs[0], Parsed);
+    parseTop(Doc, Parsed);
   } catch (const Invalid &I) {
     setError(Err, FileName, I.Mark, I.Message);
     return false;
