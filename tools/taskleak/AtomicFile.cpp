@@ -43,7 +43,18 @@ Expected<AtomicFile> AtomicFile::create(StringRef Path, WriteOptions Options) {
   auto Error = [&](std::error_code EC, const Twine &Why) {
     return createStringError(EC, "cannot write " + Path + ": " + Why);
   };
-  struct stat St;
+  struct stat St, Out;
+  if (Options.FollowSymlink && !Options.RequireWritable &&
+      ::stat(F.Path.c_str(), &St) == 0 && ::fstat(STDOUT_FILENO, &Out) == 0 &&
+      St.st_dev == Out.st_dev && St.st_ino == Out.st_ino) {
+    // The process's own stdout (-o /dev/stdout, whatever it is): written
+    // through it, so that it shares stdout's offset with the text findings
+    // instead of overwriting them or replacing the file behind them.
+    F.FD = ::dup(STDOUT_FILENO);
+    if (F.FD < 0)
+      return Error(lastError(), sys::StrError());
+    return std::move(F);
+  }
   if (Options.FollowSymlink && !Options.RequireWritable &&
       ::stat(F.Path.c_str(), &St) == 0 && !S_ISREG(St.st_mode) &&
       !S_ISDIR(St.st_mode)) {
