@@ -9,14 +9,13 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Models.h"
 
-#include "llvm/ADT/StringRef.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace taskleak {
 namespace {
@@ -545,13 +544,20 @@ std::optional<YAML::Mark> secondDocument(const std::string &Text) {
   int Line = 0;
   std::istringstream In(Text);
   for (std::string L; std::getline(In, L); ++Line) {
-    const llvm::StringRef S = llvm::StringRef(L).rtrim(" \t\r");
-    auto IsMarker = [&](llvm::StringRef Marker) {
-      return S.starts_with(Marker) &&
+    std::string_view S(L);
+    while (!S.empty() && (S.back() == ' ' || S.back() == '\t' || S.back() == '\r'))
+      S.remove_suffix(1);
+    auto StartsWith = [](std::string_view V, std::string_view P) {
+      return V.substr(0, P.size()) == P;
+    };
+    auto IsMarker = [&](std::string_view Marker) {
+      return StartsWith(S, Marker) &&
              (S.size() == 3 || S[3] == ' ' || S[3] == '\t');
     };
-    const llvm::StringRef Trimmed = S.ltrim();
-    const bool Blank = Trimmed.empty() || Trimmed.starts_with("#");
+    std::string_view Trimmed = S;
+    while (!Trimmed.empty() && (Trimmed.front() == ' ' || Trimmed.front() == '\t'))
+      Trimmed.remove_prefix(1);
+    const bool Blank = Trimmed.empty() || Trimmed.front() == '#';
     if (SecondStart) {
       if (!Blank)
         return MarkAt(Line);
@@ -567,7 +573,7 @@ std::optional<YAML::Mark> secondDocument(const std::string &Text) {
       Ended = true;
       continue;
     }
-    if (Blank || S.starts_with("%"))
+    if (Blank || StartsWith(S, "%"))
       continue;
     if (Ended)
       return MarkAt(Line); // content after `...` is another document
