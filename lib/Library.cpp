@@ -129,28 +129,29 @@ bool Library::anyNameMatches(
   return false;
 }
 
-const SpawnModel *Library::spawnFunction(const FunctionDecl *Callee) const {
-  if (!Callee || !Callee->getIdentifier())
+/// The model in \p Index whose qualified name (the member \p Key) names
+/// \p D. The index is keyed by the last name component, so most
+/// declarations are rejected by one hash lookup.
+template <typename M>
+static const M *modelNamed(const llvm::StringMap<std::vector<const M *>> &Index,
+                           const NamedDecl *D, std::string M::*Key) {
+  if (!D || !D->getIdentifier())
     return nullptr;
-  auto It = SpawnFunctions.find(Callee->getName());
-  if (It == SpawnFunctions.end())
+  auto It = Index.find(D->getName());
+  if (It == Index.end())
     return nullptr;
-  for (const SpawnModel *S : It->second)
-    if (matchesQualifiedName(Callee, S->Name))
-      return S;
+  for (const M *Model : It->second)
+    if (matchesQualifiedName(D, Model->*Key))
+      return Model;
   return nullptr;
 }
 
+const SpawnModel *Library::spawnFunction(const FunctionDecl *Callee) const {
+  return modelNamed(SpawnFunctions, Callee, &SpawnModel::Name);
+}
+
 const SpawnModel *Library::spawnClass(const CXXRecordDecl *Class) const {
-  if (!Class || !Class->getIdentifier())
-    return nullptr;
-  auto It = SpawnClasses.find(Class->getName());
-  if (It == SpawnClasses.end())
-    return nullptr;
-  for (const SpawnModel *S : It->second)
-    if (matchesQualifiedName(Class, S->Name))
-      return S;
-  return nullptr;
+  return modelNamed(SpawnClasses, Class, &SpawnModel::Name);
 }
 
 /// The model of the record \p RD in \p Index, by qualified name.
@@ -158,15 +159,7 @@ template <typename M>
 static const M *modelOfRecord(
     const llvm::StringMap<std::vector<const M *>> &Index,
     const CXXRecordDecl *RD) {
-  if (!RD || !RD->getIdentifier())
-    return nullptr;
-  auto It = Index.find(RD->getName());
-  if (It == Index.end())
-    return nullptr;
-  for (const M *Model : It->second)
-    if (matchesQualifiedName(RD, Model->Type))
-      return Model;
-  return nullptr;
+  return modelNamed(Index, RD, &M::Type);
 }
 
 /// The first template argument of \p RD when it is a type.
