@@ -13,7 +13,10 @@ Environment:
     BENCH_TIMEOUT   seconds one run may take before the TU is skipped (600)
 """
 
+import argparse
 import json
+import re
+import tempfile
 import os
 import shlex
 import shutil
@@ -117,18 +120,54 @@ def collect_tus(db, db_path, example_db):
     return tus
 
 
-def timed(cmd, cwd, timeout):
-    """(seconds, exit status, stderr); status None means timed out."""
+class Run:
+    """One run of a command: wall and CPU seconds (user + system, of the
+    process and its children), peak resident set size in MiB, exit status
+    (None: timed out) and the first bytes of stderr."""
+
+    def __init__(self, wall, cpu, rss_mib, status, stderr):
+        self.wall, self.cpu, self.rss, self.status, self.stderr = (
+            wall, cpu, rss_mib, status, stderr)
+
+
+def measured(cmd, cwd, timeout):
+    """Like timed(), with CPU time and peak RSS of exactly this child: run it
+    in a fresh Python process that reports its child's rusage."""
+    probe = [sys.executable, "-c", _PROBE, str(timeout), *cmd]
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, timeout=timeout)
+        proc = subprocess.run(probe, cwd=cwd, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=timeout + 30)
     except subprocess.TimeoutExpired:
-        return time.perf_counter() - start, None, b""
-    except OSError as err:
-        return time.perf_counter() - start, 127, str(err).encode()
-    return time.perf_counter() - start, proc.returncode, proc.stderr
+        return Run(time.perf_counter() - start, 0.0, 0.0, None, b"")
+    wall = time.perf_counter() - start
+    try:
+        status, cpu, rss = proc.stdout.decode().split()
+    except ValueError:
+        return Run(wall, 0.0, 0.0, 127, proc.stderr)
+    status = None if status == "timeout" else int(status)
+    return Run(wall, float(cpu), int(rss) / 1024.0, status, proc.stderr)
+
+
+# Runs argv[2:] with a timeout of argv[1] seconds and prints "status cpu
+# maxrss_kib" of that child, from os.wait4 (getrusage of the one process).
+_PROBE = r"""
+import os, signal, subprocess, sys
+p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=sys.stderr)
+def expire(*_):
+    p.kill()
+    _, _, ru = os.wait4(p.pid, 0)
+    print("timeout 0 0")
+    sys.exit(0)
+signal.signal(signal.SIGALRM, expire)
+signal.alarm(max(1, int(float(sys.argv[1]))))
+_, status, ru = os.wait4(p.pid, 0)
+signal.alarm(0)
+code = os.waitstatus_to_exitcode(status)
+print(code, ru.ru_utime + ru.ru_stime, ru.ru_maxrss)
+"""
 
 
 def first_line(stderr):
@@ -150,13 +189,100 @@ def resolve_taskleak(build_dir):
     return found
 
 
+def load_real_databases(paths, pattern, per_db):
+    """TUs of the compile databases given with --real / BENCH_REAL: a
+    compile_commands.json or a directory holding one."""
+    tus = []
+    for given in paths:
+        db_file = Path(given)
+        if db_file.is_dir():
+            db_file = db_file / "compile_commands.json"
+        if not db_file.is_file():
+            die(f"no compile database: {given}")
+        try:
+            entries = json.loads(db_file.read_text())
+        except (OSError, ValueError) as err:
+            die(f"cannot read {db_file}: {err}")
+        seen, taken = set(), 0
+        for entry in entries:
+            directory = Path(entry.get("directory", "."))
+            src = (directory / entry["file"]).resolve()
+            if src in seen or src.suffix not in (".cpp", ".cc", ".cxx", ".c"):
+                continue
+            if pattern and not re.search(pattern, str(src)):
+                continue
+            seen.add(src)
+            tus.append((str(src), src, flags_from_entry(entry), directory, None))
+            taken += 1
+            if per_db and taken >= per_db:
+                break
+    return tus
+
+
+def synthetic_tus(sizes, workdir):
+    tus = []
+    for units in sizes:
+        out = workdir / f"synthetic-{units}.cpp"
+        subprocess.run([sys.executable, str(REPO / "bench" / "synthetic.py"),
+                        str(units), str(out)], check=True)
+        tus.append((f"synthetic {units} units", out, ["-std=c++20"], workdir, None))
+    return tus
+
+
+def user_lines(clang, flags, src, cwd):
+    """Lines of the TU's own code: the source file and every header it
+    includes from outside /usr (clang -M lists them)."""
+    try:
+        proc = subprocess.run([clang, *flags, "-M", "-MG", str(src)], cwd=cwd,
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    text = proc.stdout.decode(errors="replace").replace("\\\n", " ")
+    deps = text.split(":", 1)[1].split() if ":" in text else []
+    total = 0
+    for dep in set(deps):
+        path = (Path(cwd) / dep).resolve()
+        if str(path).startswith("/usr/") or not path.is_file():
+            continue
+        with open(path, "rb") as f:
+            total += sum(1 for _ in f)
+    return total
+
+
+def median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="bench/run.sh",
+        description="CPU time and peak memory of taskleak against "
+                    "clang++ -fsyntax-only on the same TUs (bench/README.md).")
+    parser.add_argument("build_dir", nargs="?", default="build")
+    parser.add_argument("--real", action="append", default=[], metavar="DB",
+                        help="a compile_commands.json (or its directory) of a "
+                             "project outside the repository; repeatable "
+                             "(also BENCH_REAL, colon-separated)")
+    parser.add_argument("--filter", default=os.environ.get("BENCH_FILTER", ""),
+                        help="only the --real TUs whose path matches this regex")
+    parser.add_argument("--per-db", type=int, default=0,
+                        help="at most this many TUs of each --real database")
+    parser.add_argument("--synthetic", default="", metavar="SIZES",
+                        help="comma-separated unit counts of bench/synthetic.py "
+                             "TUs, e.g. 25,50,100,200")
+    parser.add_argument("--no-own", action="store_true",
+                        help="leave out the repository's own TU set")
+    return parser.parse_args(argv[1:])
+
+
 def main(argv):
-    if any(a in ("-h", "--help") for a in argv[1:]):
-        print(__doc__.strip())
-        return 0
-    if len(argv) > 2:
-        die("usage: bench/run.sh [BUILD_DIR]")
-    build_dir = Path(argv[1] if len(argv) > 1 else "build")
+    args = parse_args(argv)
+    build_dir = Path(args.build_dir)
     if not build_dir.is_absolute() and not build_dir.exists():
         build_dir = REPO / build_dir  # allow running from anywhere
     build_dir = build_dir.resolve()
@@ -175,67 +301,97 @@ def main(argv):
     taskleak = resolve_taskleak(build_dir)
     extra = shlex.split(os.environ.get("TASKLEAK_ARGS", ""))
 
-    db, db_path = load_database(build_dir)
-    if db is None:
-        print(f"note: {rel(db_path)} not found; the repository's own TUs "
-              "are skipped", flush=True)
-    # `make demo` configures the example into BUILD_DIR/example.
-    example_db, _ = load_database(build_dir / "example")
-    tus = collect_tus(db, db_path, {**(db or {}), **(example_db or {})})
+    tus = []
+    if not args.no_own:
+        db, db_path = load_database(build_dir)
+        if db is None:
+            print(f"note: {rel(db_path)} not found; the repository's own TUs "
+                  "are skipped", flush=True)
+        # `make demo` configures the example into BUILD_DIR/example.
+        example_db, _ = load_database(build_dir / "example")
+        tus += collect_tus(db, db_path, {**(db or {}), **(example_db or {})})
+    real = args.real + [p for p in os.environ.get("BENCH_REAL", "").split(":") if p]
+    tus += load_real_databases(real, args.filter, args.per_db)
+    tmp = Path(tempfile.mkdtemp(prefix="taskleak-bench-"))
+    try:
+        if args.synthetic:
+            try:
+                sizes = [int(x) for x in args.synthetic.split(",") if x]
+            except ValueError:
+                die("--synthetic takes comma-separated integers")
+            tus += synthetic_tus(sizes, tmp)
+        return measure_all(tus, clang, taskleak, extra, runs, timeout)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
+
+def measure_all(tus, clang, taskleak, extra, runs, timeout):
     print(f"compiler: {clang} -fsyntax-only")
-    print(f"taskleak: {taskleak} {' '.join(extra)}".rstrip())
-    print(f"best of {runs} run(s) per TU, wall time in seconds\n")
-    name_width = max(36, max(len(t[0]) for t in tus))
-    print(f"{'TU':<{name_width}} {'compile':>9} {'taskleak':>9} {'ratio':>7}")
+    print(f"taskleak: {taskleak} --no-cache {' '.join(extra)}".rstrip())
+    print(f"median of {runs} run(s) per TU and tool; CPU = user + system "
+          "seconds; memory = peak RSS in MiB\n")
+    name_width = min(60, max(36, max((len(t[0]) for t in tus), default=0)))
+    print(f"{'TU':<{name_width}} {'lines':>7} {'cpu':>8} {'cpu':>8} {'cpu':>6} "
+          f"{'MiB':>6} {'MiB':>6} {'mem':>6}")
+    print(f"{'':<{name_width}} {'(user)':>7} {'compile':>8} {'taskleak':>8} "
+          f"{'ratio':>6} {'compile':>6} {'tl':>6} {'ratio':>6}")
     sys.stdout.flush()
 
     total_compile = total_taskleak = 0.0
-    measured = skipped = 0
+    worst_mem = 0.0
+    measured_tus = skipped = 0
     for name, src, flags, cwd, why in tus:
+        shown = name if len(name) <= name_width else "..." + name[-(name_width - 3):]
         if flags is None:
-            print(f"{name:<{name_width}} skipped: {why}", flush=True)
+            print(f"{shown:<{name_width}} skipped: {why}", flush=True)
             skipped += 1
             continue
         compile_cmd = [clang, *flags, "-fsyntax-only", str(src)]
-        taskleak_cmd = [taskleak, *extra, str(src), "--", *flags]
-        best_compile = best_taskleak = float("inf")
+        taskleak_cmd = [taskleak, "--no-cache", *extra, str(src), "--", *flags]
+        compiles, analyses = [], []
         problem = None
         for _ in range(runs):
-            seconds, status, err = timed(compile_cmd, cwd, timeout)
-            if status != 0:
-                problem = ("compile timed out" if status is None else
-                           f"compile failed (exit {status}): {first_line(err)}")
+            run = measured(compile_cmd, cwd, timeout)
+            if run.status != 0:
+                problem = ("compile timed out" if run.status is None else
+                           f"compile failed (exit {run.status}): {first_line(run.stderr)}")
                 break
-            best_compile = min(best_compile, seconds)
+            compiles.append(run)
             # Exit status 1 only means that taskleak reported findings.
-            seconds, status, err = timed(taskleak_cmd, cwd, timeout)
-            if status not in (0, 1):
-                problem = ("taskleak timed out" if status is None else
-                           f"taskleak failed (exit {status}): {first_line(err)}")
+            run = measured(taskleak_cmd, cwd, timeout)
+            if run.status not in (0, 1):
+                problem = ("taskleak timed out" if run.status is None else
+                           f"taskleak failed (exit {run.status}): {first_line(run.stderr)}")
                 break
-            best_taskleak = min(best_taskleak, seconds)
+            analyses.append(run)
         if problem:
-            print(f"{name:<{name_width}} skipped: {problem}", flush=True)
+            print(f"{shown:<{name_width}} skipped: {problem}", flush=True)
             skipped += 1
             continue
-        measured += 1
-        total_compile += best_compile
-        total_taskleak += best_taskleak
-        ratio = best_taskleak / best_compile if best_compile > 0 else 0.0
-        print(f"{name:<{name_width}} {best_compile:9.3f} {best_taskleak:9.3f} "
-              f"{ratio:6.2f}x", flush=True)
+        lines = user_lines(clang, flags, src, cwd)
+        c_cpu, t_cpu = median([r.cpu for r in compiles]), median([r.cpu for r in analyses])
+        c_rss, t_rss = median([r.rss for r in compiles]), median([r.rss for r in analyses])
+        measured_tus += 1
+        total_compile += c_cpu
+        total_taskleak += t_cpu
+        cpu_ratio = t_cpu / c_cpu if c_cpu > 0 else 0.0
+        mem_ratio = t_rss / c_rss if c_rss > 0 else 0.0
+        worst_mem = max(worst_mem, mem_ratio)
+        print(f"{shown:<{name_width}} {lines if lines is not None else '?':>7} "
+              f"{c_cpu:8.2f} {t_cpu:8.2f} {cpu_ratio:5.2f}x "
+              f"{c_rss:6.0f} {t_rss:6.0f} {mem_ratio:5.2f}x", flush=True)
 
     print()
-    if measured == 0:
+    if measured_tus == 0:
         print(f"no TU could be measured ({skipped} skipped)")
         print("taskleak/compile ratio: n/a over 0 TUs")
         return 1
     total_ratio = total_taskleak / total_compile if total_compile > 0 else 0.0
-    label = f"total ({measured} TUs, {skipped} skipped)"
-    print(f"{label:<{name_width}} {total_compile:9.3f} {total_taskleak:9.3f} "
-          f"{total_ratio:6.2f}x")
-    print(f"taskleak/compile ratio: {total_ratio:.2f}x over {measured} TUs")
+    label = f"total ({measured_tus} TUs, {skipped} skipped)"
+    print(f"{label:<{name_width}} {'':>7} {total_compile:8.2f} {total_taskleak:8.2f} "
+          f"{total_ratio:5.2f}x")
+    print(f"taskleak/compile ratio: {total_ratio:.2f}x over {measured_tus} TUs "
+          f"(CPU); largest peak-memory ratio {worst_mem:.2f}x")
     return 0
 
 

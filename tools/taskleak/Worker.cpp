@@ -1,6 +1,7 @@
 //===--- Worker.cpp - analyse one translation unit ------------------------===//
 #include "tools/taskleak/Worker.h"
 #include "tools/taskleak/Cache.h"
+#include "tools/taskleak/RunTidy.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "llvm/Support/FileSystem.h"
@@ -108,8 +109,7 @@ UnitResult analyseUnit(const Job &J) {
       R.Cache = CacheOutcome::Uncacheable;
     }
   }
-  R.Errors = runClangTidy(Context, DB, {J.File}, FS, J.Fix,
-                          /*EnableCheckProfile=*/false);
+  R.Errors = runTaskleakTidy(Context, DB, {J.File}, FS, J.Fix);
   // A TU that does not compile is analysed again next time: its diagnostics
   // may depend on more than its files (a missing header being installed).
   if (Key && !hasCompilerError(R.Errors))
