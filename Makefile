@@ -18,7 +18,7 @@ PACKAGES = cmake ninja-build make python3 g++ \
 
 EXAMPLE = examples/iot-collector
 
-.PHONY: all deps build demo check bench clean lint format-check fuzz
+.PHONY: all deps build demo check bench clean lint lint-changed format-check fuzz
 
 all: build
 
@@ -76,6 +76,21 @@ clean:
 lint: build
 	run-clang-tidy-19 -quiet -p $(BUILD) -load=$(BUILD)/lib/libtaskleak-tidy.so \
 	  '$(CURDIR)/(lib|checks|tools)/.*\.cpp$$'
+
+# The same lint on the lines changed since the merge base with main
+# (LINT_BASE=<commit> to choose); any warning fails. CI runs it: in a fresh
+# clone of main nothing changed, so nothing is checked.
+LINT_BASE ?= $(shell git merge-base HEAD main 2>/dev/null)
+lint-changed: build
+	@base="$(LINT_BASE)"; \
+	if [ -z "$$base" ] || [ "$$base" = "$$(git rev-parse HEAD)" ]; then \
+	  echo "lint-changed: no changed lines to check"; exit 0; fi; \
+	out=$$(git diff -U0 "$$base" -- lib checks tools | clang-tidy-diff-19.py -p1 \
+	  -path $(BUILD) -clang-tidy-binary clang-tidy-19 -load $(BUILD)/lib/libtaskleak-tidy.so \
+	  -j $(JOBS) -iregex '.*\.cpp' -quiet 2>&1); \
+	if printf '%s\n' "$$out" | grep -qE '(warning|error):'; then \
+	  printf '%s\n' "$$out"; echo "lint-changed: fix the findings above (make lint checks every file)"; exit 1; fi; \
+	echo "lint-changed: changed lines are clean"
 
 # clang-format-19 on the lines changed since the merge base with main
 # (FORMAT_BASE=<commit> to choose). Nothing changed (CI's fresh clone of main):
