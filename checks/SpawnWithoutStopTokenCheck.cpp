@@ -1,6 +1,7 @@
 //===--- SpawnWithoutStopTokenCheck.cpp - taskleak -------------------------===//
 #include "checks/SpawnWithoutStopTokenCheck.h"
 
+#include "lib/Parents.h"
 #include "lib/FixIts.h"
 #include "lib/Matchers.h"
 #include "lib/TaskBody.h"
@@ -58,7 +59,7 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
       VD->getInitStyle() == VarDecl::CInit)
     return std::nullopt; // only `std::thread t(...)` / `std::thread t{...}`
   // One variable per declaration: the type we change is that variable's alone.
-  DynTypedNodeList DeclParents = Ctx.getParents(*VD);
+  DynTypedNodeList DeclParents = getParents(Ctx, *VD);
   const auto *DS = DeclParents.size() == 1 ? DeclParents[0].get<DeclStmt>() : nullptr;
   if (!DS || !DS->isSingleDecl())
     return std::nullopt;
@@ -116,13 +117,13 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
   std::string Name = VD->getName().str();
   for (const DeclRefExpr *Use : Uses.Uses) {
     // Up through the const-qualifying cast of a call to a const member.
-    DynTypedNodeList Parents = Ctx.getParents(*Use);
+    DynTypedNodeList Parents = getParents(Ctx, *Use);
     while (Parents.size() == 1 && Parents[0].get<ImplicitCastExpr>())
-      Parents = Ctx.getParents(Parents[0]);
+      Parents = getParents(Ctx, Parents[0]);
     const auto *ME = Parents.size() == 1 ? Parents[0].get<MemberExpr>() : nullptr;
     if (!ME)
       return std::nullopt;
-    auto MEParents = Ctx.getParents(*ME);
+    auto MEParents = getParents(Ctx, *ME);
     const auto *Call =
         MEParents.size() == 1 ? MEParents[0].get<CXXMemberCallExpr>() : nullptr;
     if (!Call || !Call->getMethodDecl() || !Call->getMethodDecl()->getIdentifier())
@@ -132,7 +133,7 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
       continue;
     if (!Library::isJoin(*From, Method) || Call->getBeginLoc().isMacroID())
       return std::nullopt;
-    auto CallParents = Ctx.getParents(*Call);
+    auto CallParents = getParents(Ctx, *Call);
     if (CallParents.size() != 1 || !CallParents[0].get<CompoundStmt>())
       return std::nullopt;
     Fix.push_back(FixItHint::CreateInsertion(

@@ -1,4 +1,5 @@
 //===--- AstNav.cpp - walking the AST: loops, ways out, ancestors ---------===//
+#include "lib/Parents.h"
 #include "lib/AstNav.h"
 
 #include "clang/AST/StmtCXX.h"
@@ -159,7 +160,7 @@ bool hasWayOut(const Stmt *Loop) {
 }
 
 DynTypedNode parentOf(const DynTypedNode &N, ASTContext &Ctx) {
-  DynTypedNodeList Ps = Ctx.getParents(N);
+  DynTypedNodeList Ps = getParents(Ctx, N);
   return Ps.empty() ? DynTypedNode() : Ps[0];
 }
 
@@ -172,7 +173,7 @@ const FunctionDecl *enclosingFunction(const Stmt *S, ASTContext &Ctx,
                                       llvm::SmallVectorImpl<const Stmt *> *Chain) {
   DynTypedNode Node = DynTypedNode::create(*S);
   for (int Guard = 0; Guard < 256; ++Guard) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
+    DynTypedNodeList Parents = getParents(Ctx, Node);
     if (Parents.empty())
       return nullptr;
     Node = Parents[0];

@@ -1,4 +1,5 @@
 //===--- CfgPaths.cpp - path search over a function's CFG -----------------===//
+#include "lib/Parents.h"
 #include "lib/CfgPaths.h"
 #include "lib/TripCounts.h"
 
@@ -40,7 +41,7 @@ findElement(const CFG &G, const Stmt *From, ASTContext &Ctx) {
   llvm::SmallPtrSet<const Stmt *, 8> Ancestors;
   DynTypedNode Node = DynTypedNode::create(*From);
   for (int Guard = 0; Guard < 16; ++Guard) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
+    DynTypedNodeList Parents = getParents(Ctx, Node);
     if (Parents.size() != 1 || !Parents[0].get<Stmt>())
       break;
     Node = Parents[0];

@@ -1,6 +1,7 @@
 //===--- Matchers.cpp - AST matchers built from the models -----------------===//
 #include "lib/Matchers.h"
 #include "lib/InferredModels.h"
+#include "lib/Parents.h"
 #include "lib/ThreadLifetime.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -9,6 +10,19 @@ using namespace clang;
 using namespace clang::ast_matchers;
 
 namespace taskleak {
+namespace {
+// isInstantiated() and isInTemplateInstantiation() without clang's parent
+// map of the whole TU (lib/Parents.h).
+AST_MATCHER(Decl, isInstantiatedDecl) {
+  return inTemplateInstantiation(Finder->getASTContext(),
+                                 DynTypedNode::create(Node),
+                                 /*IncludeSelf=*/true);
+}
+AST_MATCHER(Stmt, isInInstantiation) {
+  return inTemplateInstantiation(Finder->getASTContext(),
+                                 DynTypedNode::create(Node));
+}
+} // namespace
 
 StatementMatcher spawnCandidate(const Library &Lib) {
   std::vector<std::string> Functions = Lib.spawnFactoryNames();
@@ -65,7 +79,7 @@ DeclarationMatcher threadObjectCandidate() {
               anyOf(varDecl(hasLocalStorage(), unless(parmVarDecl()),
                             ThreadType),
                     fieldDecl(ThreadType)),
-              unless(isInstantiated()))
+              unless(isInstantiatedDecl()))
       .bind("thread");
 }
 
@@ -74,7 +88,7 @@ StatementMatcher detachCandidate() {
              callee(cxxMethodDecl(hasName("detach"),
                                   ofClass(hasAnyName(threadClassNames())))),
              unless(isExpansionInSystemHeader()),
-             unless(isInTemplateInstantiation()))
+             unless(isInInstantiation()))
       .bind("detach");
 }
 

@@ -1,4 +1,5 @@
 //===--- StopAwareness.cpp - can a stop request wake this wait? ------------===//
+#include "lib/Parents.h"
 #include "lib/StopAwareness.h"
 #include "lib/AstNav.h"
 #include "lib/Expressions.h"
@@ -152,9 +153,9 @@ bool StopAwareness::ownedBy(const Expr *Object, const FunctionDecl *FD) const {
     if (!VD->getType()->isReferenceType())
       return !isSharedHandleType(VD->getType());
     // `for (auto &t : threads)` over a local container.
-    for (const DynTypedNode &P : Ctx.getParents(*VD))
+    for (const DynTypedNode &P : getParents(Ctx, *VD))
       if (const auto *DS = P.get<DeclStmt>())
-        for (const DynTypedNode &PP : Ctx.getParents(*DS))
+        for (const DynTypedNode &PP : getParents(Ctx, *DS))
           if (const auto *RF = PP.get<CXXForRangeStmt>())
             if (RF->getLoopVariable() == VD)
               return ownedBy(RF->getRangeInit(), FD);
@@ -319,7 +320,7 @@ static bool walkUp(ASTContext &Ctx, const Stmt *S, const Stmt *Body, Fn &&F) {
     const Stmt *Child = Node.get<Stmt>();
     if (!Child || Child == Body)
       return false;
-    DynTypedNodeList Parents = Ctx.getParents(Node);
+    DynTypedNodeList Parents = getParents(Ctx, Node);
     if (Parents.empty())
       return false;
     Node = Parents[0];
@@ -460,11 +461,11 @@ StopAwareness::stopTokenWaitFix(const UnwakeableWait &W, const FunctionDecl *FD,
     return std::nullopt;
   // A statement of a block: the call, possibly inside ExprWithCleanups.
   const Stmt *Full = Call;
-  DynTypedNodeList Parents = Ctx.getParents(*Call);
+  DynTypedNodeList Parents = getParents(Ctx, *Call);
   if (Parents.size() == 1)
     if (const auto *EWC = Parents[0].get<ExprWithCleanups>()) {
       Full = EWC;
-      Parents = Ctx.getParents(*EWC);
+      Parents = getParents(Ctx, *EWC);
     }
   if (Parents.size() != 1 || !Parents[0].get<CompoundStmt>())
     return std::nullopt;

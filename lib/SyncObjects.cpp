@@ -1,4 +1,5 @@
 //===--- SyncObjects.cpp - channels and wait groups a function owns --------===//
+#include "lib/Parents.h"
 #include "lib/SyncObjects.h"
 #include "lib/AstNav.h"
 #include "lib/TripCounts.h"
@@ -282,10 +283,10 @@ std::optional<SyncObject> analyzeSyncObject(const VarDecl *Var,
   // Only the variable's own scope can use it: spawns in loops around that
   // scope start tasks for other instances of the variable.
   const Stmt *Scope = Owner->getBody();
-  DynTypedNodeList Parents = Ctx.getParents(*Var);
+  DynTypedNodeList Parents = getParents(Ctx, *Var);
   if (Parents.size() == 1)
     if (const auto *DS = Parents[0].get<DeclStmt>()) {
-      DynTypedNodeList Up = Ctx.getParents(*DS);
+      DynTypedNodeList Up = getParents(Ctx, *DS);
       if (Up.size() == 1)
         if (const auto *Block = Up[0].get<CompoundStmt>())
           Scope = Block;

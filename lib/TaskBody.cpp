@@ -1,4 +1,5 @@
 //===--- TaskBody.cpp - spawn sites and the bodies they run ----------------===//
+#include "lib/Parents.h"
 #include "lib/TaskBody.h"
 #include "lib/Expressions.h"
 
@@ -165,7 +166,7 @@ static TaskCallable resolveCoroutine(const Expr *E, ASTContext &Ctx) {
 static const VarDecl *directlyInitializedVar(const Expr *E, ASTContext &Ctx) {
   DynTypedNode Node = DynTypedNode::create(*E);
   for (int Guard = 0; Guard < 6; ++Guard) {
-    auto Parents = Ctx.getParents(Node);
+    auto Parents = getParents(Ctx, Node);
     if (Parents.size() != 1)
       return nullptr;
     Node = Parents[0];

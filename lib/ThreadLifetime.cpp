@@ -1,4 +1,5 @@
 //===--- ThreadLifetime.cpp - where a thread object starts and ends --------===//
+#include "lib/Parents.h"
 #include "lib/ThreadLifetime.h"
 #include "lib/Expressions.h"
 
@@ -65,7 +66,7 @@ static const CXXConstructExpr *startedThread(const Expr *E) {
 static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
   const Expr *Cur = Use;
   for (int Guard = 0; Guard < 8; ++Guard) {
-    DynTypedNodeList Parents = Ctx.getParents(*Cur);
+    DynTypedNodeList Parents = getParents(Ctx, *Cur);
     if (Parents.size() != 1)
       return {ThreadUseKind::Escape, Use};
     const Expr *P = Parents[0].get<Expr>();
@@ -90,7 +91,7 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
       if (ME->getBase()->IgnoreParenImpCasts() != Cur->IgnoreParenImpCasts())
         return {ThreadUseKind::Escape, Use};
       const auto *Method = dyn_cast<CXXMethodDecl>(ME->getMemberDecl());
-      auto MP = Ctx.getParents(*ME);
+      auto MP = getParents(Ctx, *ME);
       const auto *Call =
           MP.size() == 1 ? MP[0].get<CXXMemberCallExpr>() : nullptr;
       if (!Method || !Call || !Method->getIdentifier())
@@ -458,7 +459,7 @@ const Stmt *openEndedLoopAround(const Expr *Detach, const Expr *Spawn,
                                 ASTContext &Ctx) {
   DynTypedNode Node = DynTypedNode::create(*Detach);
   for (int Guard = 0; Guard < 256; ++Guard) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
+    DynTypedNodeList Parents = getParents(Ctx, Node);
     if (Parents.empty())
       return nullptr;
     Node = Parents[0];

@@ -27,6 +27,9 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%FileCheck", config.filecheck))
 config.substitutions.append(("%not", config.not_tool))
 config.environment["HOME"] = os.environ.get("HOME", "/tmp")
+# Test aid (lib/Parents.h): compare the parent index with ASTContext::getParents.
+if os.environ.get("TASKLEAK_VERIFY_PARENTS"):
+    config.environment["TASKLEAK_VERIFY_PARENTS"] = os.environ["TASKLEAK_VERIFY_PARENTS"]
 
 # Tests of full disks mount a small tmpfs (root, and a kernel that lets us).
 def _can_mount_tmpfs():

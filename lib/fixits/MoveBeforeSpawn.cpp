@@ -1,4 +1,5 @@
 //===--- MoveBeforeSpawn.cpp - count before starting the task -------------===//
+#include "lib/Parents.h"
 #include "lib/fixits/MoveBeforeSpawn.h"
 
 #include "clang/AST/ParentMapContext.h"
@@ -15,7 +16,7 @@ static const Stmt *enclosingStatement(const Expr *E, ASTContext &Ctx,
                                       const CompoundStmt **Block) {
   DynTypedNode N = DynTypedNode::create(*E);
   for (int Guard = 0; Guard < 16; ++Guard) {
-    auto Parents = Ctx.getParents(N);
+    auto Parents = getParents(Ctx, N);
     if (Parents.size() != 1)
       return nullptr;
     if (const auto *CS = Parents[0].get<CompoundStmt>()) {
