@@ -2,6 +2,11 @@
 #include "checks/TaskleakCheck.h"
 #include "checks/Manifest.h"
 
+#include "clang/Basic/SourceManager.h"
+
+#include <mutex>
+#include <vector>
+
 namespace taskleak {
 
 /// The manifest documents the default that lib/TaskAnalysis.h defines.
@@ -63,6 +68,43 @@ TaskAnalysis &TaskleakCheck::analysis(clang::ASTContext &Ctx) {
 StopAwareness &TaskleakCheck::stopAwareness(clang::ASTContext &Ctx) {
   assert(library() && "callers check library() first");
   return session().stopAwareness(Ctx);
+}
+
+/// Whether \p S's model error is yet to be shown: the first of the TU's
+/// checks that share the session shows it, the others do not repeat it.
+static bool firstToShow(const std::shared_ptr<Session> &S) {
+  static std::mutex Mu;
+  static std::vector<std::weak_ptr<Session>> Shown;
+  const std::lock_guard<std::mutex> Lock(Mu);
+  bool Found = false;
+  for (auto It = Shown.begin(); It != Shown.end();) {
+    if (It->expired()) {
+      It = Shown.erase(It);
+      continue;
+    }
+    Found |= !It->owner_before(S) && !S.owner_before(*It);
+    ++It;
+  }
+  if (!Found)
+    Shown.push_back(S);
+  return !Found;
+}
+
+void TaskleakCheck::registerPPCallbacks(const clang::SourceManager &SM,
+                                        clang::Preprocessor *,
+                                        clang::Preprocessor *) {
+  // A broken model is an error on the analysed file, at its first line: what
+  // an editor shows (clangd drops a diagnostic without a location, which is
+  // what configurationDiag makes). clang-tidy and the driver have stopped
+  // with the error and status 2 by now (reportModelError in library()).
+  const ModelError *Err = session().modelError();
+  if (!Err || !firstToShow(Shared))
+    return;
+  diag(SM.getLocForStartOfFile(SM.getMainFileID()),
+       "invalid taskleak model %0:%1:%2: %3; the taskleak checks find "
+       "nothing in this file until it is fixed",
+       clang::DiagnosticIDs::Error)
+      << Err->File << Err->Line << Err->Column << Err->Message;
 }
 
 void TaskleakCheck::onEndOfTranslationUnit() {

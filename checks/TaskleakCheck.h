@@ -30,6 +30,10 @@ public:
     return LangOpts.CPlusPlus11;
   }
   void onEndOfTranslationUnit() override;
+  /// Shows a model error as an error on the main file (see the .cpp).
+  void registerPPCallbacks(const clang::SourceManager &SM,
+                           clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
 
 protected:
   /// The models for the current main file; null when they could not be

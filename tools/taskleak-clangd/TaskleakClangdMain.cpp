@@ -6,9 +6,10 @@
 // plus the taskleak checks. Command line and behaviour are clangd's, with
 // three differences:
 //
-//  * a broken library model (.taskleak.yaml) is logged to stderr, clangd's
-//    log, and the taskleak checks find nothing in the files it applies to;
-//    the server keeps running (the other front ends exit with status 2);
+//  * a broken library model (.taskleak.yaml) is shown as an error on the
+//    analysed file and logged at once to stderr, clangd's log; the taskleak
+//    checks find nothing in the files it applies to and the server keeps
+//    running (the other front ends exit with status 2);
 //  * when no --resource-dir is given and the resource directory clangd would
 //    derive from its own location (<bin>/../lib/clang/19) does not exist --
 //    a build tree, or an install prefix other than LLVM's -- the resource
@@ -74,6 +75,10 @@ void logModelError(const taskleak::ModelError &Err) {
                                 "model applies to until it is fixed\n",
                                 std::chrono::system_clock::now(), Text)
                       .str();
+  // clangd makes stderr buffered and flushes it only for its own log lines:
+  // without this the line waits for the next one (with --log=error, for the
+  // end of the session).
+  llvm::errs().flush();
 }
 
 bool mentionsResourceDir(llvm::StringRef Arg) {
