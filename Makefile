@@ -1,7 +1,14 @@
 # taskleak — the two commands:
 #   make demo    install what is missing, build, run taskleak on examples/
 #   make check   install what is missing, build, run the whole test suite (ctest)
+# LLVM=22 builds against LLVM/Clang 22 (in build-22 unless BUILD is given);
+# the default is 19.
+LLVM ?= 19
+ifeq ($(LLVM),19)
 BUILD ?= build
+else
+BUILD ?= build-$(LLVM)
+endif
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 # Compiles through ccache: rebuilds, and the add-check test's copy of the
@@ -9,9 +16,13 @@ CMAKE_FLAGS ?=
 LAUNCHER ?= ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-# Debian bookworm packages, pinned to LLVM/Clang 19.
+# Debian bookworm packages. LLVM/Clang 19 always (lit, clang-format-19 and the
+# fuzzer come from it); LLVM=22 adds the same packages of 22.
+LLVM_PACKAGES = clang-$(LLVM) libclang-$(LLVM)-dev llvm-$(LLVM)-dev llvm-$(LLVM)-tools \
+                clang-tidy-$(LLVM) clangd-$(LLVM)
 PACKAGES = cmake ninja-build make python3 g++ \
            clang-19 libclang-19-dev llvm-19-dev llvm-19-tools clang-tidy-19 clangd-19 \
+           $(if $(filter-out 19,$(LLVM)),$(LLVM_PACKAGES)) \
            libyaml-cpp-dev libgtest-dev libgrpc++-dev libprotobuf-dev libabsl-dev \
            pre-commit dpkg-dev git python3-jsonschema clang-format-19 \
            libclang-rt-19-dev ccache
@@ -34,7 +45,8 @@ deps:
 	fi
 
 $(BUILD)/build.ninja: deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release \
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-$(LLVM) -DCMAKE_BUILD_TYPE=Release \
+	  -DTASKLEAK_LLVM_MAJOR=$(LLVM) \
 	  $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER)) $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/build.ninja

@@ -20,6 +20,7 @@
 //    error or ignored, and the session goes on (InputGuard.h).
 //
 //===----------------------------------------------------------------------===//
+#include "lib/LLVMCompat.h"
 #include "lib/Models.h"
 #include "tools/taskleak-clangd/InputGuard.h"
 
@@ -28,7 +29,6 @@
 // archive order ever changes).
 #include "clang-tidy/ClangTidyForceLinker.h"
 
-#include "clang/Frontend/CompilerInvocation.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/FileSystem.h"
@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
   if (!resourceDirGiven(argc, argv)) {
     // What clangd derives from its own location (CommandMangler::detect).
     static int StaticForMainAddr;
-    const std::string Derived = clang::CompilerInvocation::GetResourcesPath(
+    const std::string Derived = taskleak::compat::resourcesPath(
         argv[0], (void *)&StaticForMainAddr);
     if (!llvm::sys::fs::is_directory(Derived) &&
         llvm::sys::fs::is_directory(TASKLEAK_CLANG_RESOURCE_DIR)) {
