@@ -11,6 +11,10 @@
 //  * the resource directory clang derives from a binary's location:
 //    clang::CompilerInvocation::GetResourcesPath in 19,
 //    clang::GetResourcesPath (clang/Options/OptionUtils.h) in 22.
+//  * clang::tidy::getCheckNames takes ExperimentalCustomChecks in 22.
+//  * DiagnosticsEngine holds its DiagnosticOptions by reference in 22 (they
+//    are no longer reference-counted), and ClangTidyContext owns the options
+//    of the engine it is given.
 //
 // Include it only where one of these is used (it pulls in clang-tidy and
 // frontend headers).
@@ -23,14 +27,21 @@
 
 #include <string>
 
-#if CLANG_VERSION_MAJOR >= 22
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyModule.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/DiagnosticIDs.h"
+#include "clang/Basic/DiagnosticOptions.h"
+#if CLANG_VERSION_MAJOR >= 22
 #include "clang/Options/OptionUtils.h"
 #else
-#include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 #include "clang/Frontend/CompilerInvocation.h"
 #endif
+
+#include <memory>
+#include <vector>
 
 namespace taskleak::compat {
 
@@ -42,6 +53,63 @@ inline std::string resourcesPath(const char *Argv0, void *MainAddr) {
   return clang::CompilerInvocation::GetResourcesPath(Argv0, MainAddr);
 #endif
 }
+
+/// The checks \p Options enables (no alpha analyzer checks, no custom ones).
+inline std::vector<std::string>
+enabledCheckNames(const clang::tidy::ClangTidyOptions &Options) {
+#if CLANG_VERSION_MAJOR >= 22
+  return clang::tidy::getCheckNames(Options, false, false);
+#else
+  return clang::tidy::getCheckNames(Options, false);
+#endif
+}
+
+/// A DiagnosticsEngine over \p Consumer with default options.
+class Diagnostics {
+public:
+  explicit Diagnostics(clang::DiagnosticConsumer *Consumer)
+      : Engine(new clang::DiagnosticIDs(), opts(), Consumer,
+               /*ShouldOwnClient=*/false) {}
+  clang::DiagnosticsEngine &engine() { return Engine; }
+
+private:
+#if CLANG_VERSION_MAJOR >= 22
+  clang::DiagnosticOptions &opts() { return Opts; }
+  clang::DiagnosticOptions Opts;
+#else
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> opts() {
+    return new clang::DiagnosticOptions();
+  }
+#endif
+  clang::DiagnosticsEngine Engine;
+};
+
+/// A DiagnosticsEngine over \p Consumer installed as \p Context's (which
+/// must outlive it).
+class ContextDiagnostics {
+public:
+  ContextDiagnostics(clang::tidy::ClangTidyContext &Context,
+                     clang::DiagnosticConsumer *Consumer)
+#if CLANG_VERSION_MAJOR >= 22
+      : Opts(std::make_unique<clang::DiagnosticOptions>()),
+        Engine(new clang::DiagnosticIDs(), *Opts, Consumer,
+               /*ShouldOwnClient=*/false) {
+    Context.setDiagnosticsEngine(std::move(Opts), &Engine);
+  }
+#else
+      : Engine(new clang::DiagnosticIDs(), new clang::DiagnosticOptions(),
+               Consumer, /*ShouldOwnClient=*/false) {
+    Context.setDiagnosticsEngine(&Engine);
+  }
+#endif
+  clang::DiagnosticsEngine &engine() { return Engine; }
+
+private:
+#if CLANG_VERSION_MAJOR >= 22
+  std::unique_ptr<clang::DiagnosticOptions> Opts; ///< moved to the context
+#endif
+  clang::DiagnosticsEngine Engine;
+};
 
 } // namespace taskleak::compat
 

@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/Manifest.h"
+#include "lib/LLVMCompat.h"
 #include "lib/Models.h"
 #include "tools/taskleak/Cache.h"
 #include "tools/taskleak/Diagnostics.h"
@@ -331,8 +332,8 @@ std::optional<int> selectChecks(Plan &P, StringRef FirstFile) {
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
       makeOptionsProvider(Checks, ModelFile, HeaderFilter, P.FS);
   // A --checks glob that matches nothing (a typo) must not pass silently.
-  P.Enabled = getCheckNames(
-      Provider->getOptions(FirstFile.empty() ? "dummy.cpp" : FirstFile), false);
+  P.Enabled = taskleak::compat::enabledCheckNames(
+      Provider->getOptions(FirstFile.empty() ? "dummy.cpp" : FirstFile));
   if (P.Enabled.empty()) {
     errs() << "taskleak: --checks='" << Checks
            << "' enables no check (taskleak --list-checks lists them)\n";
@@ -441,6 +442,13 @@ void makeJobs(Plan &P) {
       P.Missing.push_back(Unit.second);
       continue;
     }
+    // -p's database infers a command for a file it does not list (clang's
+    // interpolating database): say so, with the file it was taken from.
+    if (!J.Commands.front().Heuristic.empty())
+      errs() << "taskleak: " << Unit.second
+             << ": not in the compilation database; analysing it with the "
+                "compile command "
+             << J.Commands.front().Heuristic << " (its nearest neighbour)\n";
     J.Checks = Checks;
     J.ConfigFile = ModelFile;
     J.HeaderFilter = HeaderFilter;
