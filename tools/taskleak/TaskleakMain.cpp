@@ -83,7 +83,8 @@ cl::list<std::string>
                cl::cat(Category));
 cl::opt<std::string> Checks(
     "checks",
-    cl::desc("Comma-separated globs of checks to run (default: taskleak-*)."),
+    cl::desc("Comma-separated globs of checks to run, instead of the Checks\n"
+             "of .clang-tidy (default: taskleak-* and what .clang-tidy says)."),
     cl::init(""), cl::cat(Category));
 cl::opt<bool> Fix("fix", cl::desc("Apply the suggested fixes."),
                   cl::init(false), cl::cat(Category));
@@ -335,8 +336,14 @@ std::optional<int> selectChecks(Plan &P, StringRef FirstFile) {
   P.Enabled = taskleak::compat::enabledCheckNames(
       Provider->getOptions(FirstFile.empty() ? "dummy.cpp" : FirstFile));
   if (P.Enabled.empty()) {
-    errs() << "taskleak: --checks='" << Checks
-           << "' enables no check (taskleak --list-checks lists them)\n";
+    if (Checks.empty())
+      errs() << "taskleak: the Checks of the .clang-tidy configuration of '"
+             << (FirstFile.empty() ? StringRef(".") : FirstFile)
+             << "' enable no taskleak check (--checks=... overrides it; "
+                "taskleak --list-checks lists them)\n";
+    else
+      errs() << "taskleak: --checks='" << Checks
+             << "' enables no check (taskleak --list-checks lists them)\n";
     return Failure;
   }
   if (ListChecks) {
