@@ -6,8 +6,10 @@
 LLVM ?= 19
 ifeq ($(LLVM),19)
 BUILD ?= build
+SUFFIX =
 else
 BUILD ?= build-$(LLVM)
+SUFFIX = -$(LLVM)
 endif
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
@@ -55,9 +57,9 @@ build: deps $(BUILD)/build.ninja
 # The example's compile database; taskleak exits 1 when it finds leaks, which
 # is what the demo is for.
 demo: build
-	@cmake -S $(EXAMPLE) -B $(BUILD)/example -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
-	@echo "== taskleak -p $(BUILD)/example  (the sample IoT collector in $(EXAMPLE))"
-	@$(BUILD)/bin/taskleak -p $(BUILD)/example; rc=$$?; \
+	@cmake -S $(EXAMPLE) -B $(BUILD)/example -G Ninja -DCMAKE_CXX_COMPILER=clang++-$(LLVM) >/dev/null
+	@echo "== taskleak$(SUFFIX) -p $(BUILD)/example  (the sample IoT collector in $(EXAMPLE))"
+	@$(BUILD)/bin/taskleak$(SUFFIX) -p $(BUILD)/example; rc=$$?; \
 	  echo "== taskleak exit status: $$rc (0 clean, 1 findings, 2 errors)"; \
 	  [ $$rc -le 1 ]
 
