@@ -2,7 +2,11 @@
 #include "checks/TaskleakCheck.h"
 #include "checks/Manifest.h"
 
+#include "clang-tidy/ClangTidyOptions.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <mutex>
 #include <vector>
@@ -45,9 +49,55 @@ void TaskleakCheck::storeOptions(
   Options.store(Opts, "CallDepth", Options_.CallDepth);
 }
 
+/// A relative \p ModelFile that a committed .clang-tidy set is relative to
+/// that file's directory (what a CMAKE_CXX_CLANG_TIDY build, run in the build
+/// directory, and any run from elsewhere need): the .clang-tidy files that
+/// apply to \p MainFile, nearest first (parents only through
+/// InheritParentConfig, as clang-tidy reads them), are searched for the one
+/// that gives this value to ModelFile or <check>.ModelFile. A value from the
+/// command line (--config) or from clangd's configuration stays relative to
+/// the working directory.
+static std::string resolveModelFile(llvm::StringRef ModelFile,
+                                    llvm::StringRef MainFile,
+                                    llvm::StringRef CheckName) {
+  if (ModelFile.empty() || llvm::sys::path::is_absolute(ModelFile))
+    return ModelFile.str();
+  const std::string Local = (CheckName + ".ModelFile").str();
+  for (llvm::StringRef Dir = llvm::sys::path::parent_path(MainFile);
+       !Dir.empty(); Dir = llvm::sys::path::parent_path(Dir)) {
+    llvm::SmallString<256> Config(Dir);
+    llvm::sys::path::append(Config, ".clang-tidy");
+    if (!llvm::sys::fs::is_regular_file(Config))
+      continue;
+    auto Text = llvm::MemoryBuffer::getFile(Config);
+    if (!Text)
+      break;
+    auto Parsed = clang::tidy::parseConfiguration(**Text);
+    if (!Parsed)
+      break; // clang-tidy reports it
+
+    for (const std::string &Key : {Local, std::string("ModelFile")}) {
+      auto It = Parsed->CheckOptions.find(Key);
+      if (It != Parsed->CheckOptions.end() && It->getValue().Value == ModelFile) {
+        llvm::SmallString<256> Abs(Dir);
+        llvm::sys::path::append(Abs, ModelFile);
+        llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+        return std::string(Abs.str());
+      }
+    }
+    if (!Parsed->InheritParentConfig.value_or(false))
+      break;
+  }
+  return ModelFile.str();
+}
+
 Session &TaskleakCheck::session() {
-  if (!Shared)
-    Shared = Session::acquire(TidyContext, getCurrentMainFile(), Options_);
+  if (!Shared) {
+    SessionOptions Opts = Options_;
+    Opts.ModelFile =
+        resolveModelFile(Opts.ModelFile, getCurrentMainFile(), getID());
+    Shared = Session::acquire(TidyContext, getCurrentMainFile(), Opts);
+  }
   return *Shared;
 }
 
