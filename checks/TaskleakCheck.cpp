@@ -7,6 +7,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
+
+#include <atomic>
 
 #include <mutex>
 #include <vector>
@@ -42,6 +45,25 @@ TaskleakCheck::TaskleakCheck(llvm::StringRef Name,
     : ClangTidyCheck(Name, Context), TidyContext(Context),
       Options_{Options.getLocalOrGlobal("ModelFile", defaults::ModelFile).str(),
                readCallDepth(*this, Options)} {}
+
+static std::atomic<bool> ConfigErrorsInMainFile{false};
+
+void showConfigurationErrorsInMainFile() { ConfigErrorsInMainFile = true; }
+
+std::string TaskleakCheck::regexOption(llvm::StringRef Name,
+                                       llvm::StringRef Default) {
+  std::string Value = Options.get(Name, Default).str();
+  std::string Why;
+  if (llvm::Regex(Value).isValid(Why))
+    return Value;
+  const std::string Text = "invalid configuration value '" + Value +
+                           "' for option '" + getID().str() + "." + Name.str() +
+                           "': not a regular expression (" + Why +
+                           "); the option is ignored";
+  configurationDiag("%0") << Text;
+  ConfigErrors.push_back(Text);
+  return "";
+}
 
 void TaskleakCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
@@ -147,6 +169,11 @@ void TaskleakCheck::registerPPCallbacks(const clang::SourceManager &SM,
   // an editor shows (clangd drops a diagnostic without a location, which is
   // what configurationDiag makes). clang-tidy and the driver have stopped
   // with the error and status 2 by now (reportModelError in library()).
+  if (ConfigErrorsInMainFile)
+    for (const std::string &Text : ConfigErrors)
+      diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0",
+           clang::DiagnosticIDs::Error)
+          << Text;
   const ModelError *Err = session().modelError();
   if (!Err || !firstToShow(Shared))
     return;

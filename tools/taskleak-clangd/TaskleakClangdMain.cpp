@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/LLVMCompat.h"
+#include "checks/TaskleakCheck.h"
 #include "lib/Models.h"
 #include "tools/taskleak-clangd/InputGuard.h"
 
@@ -117,6 +118,8 @@ bool delimitedInput(int Argc, char **Argv) {
 
 int main(int argc, char **argv) {
   taskleak::setModelErrorHandler(logModelError);
+  // clangd drops configurationDiag's diagnostics (they have no location).
+  taskleak::showConfigurationErrorsInMainFile();
   // clangd 19 ends the session on a valid-JSON message that is not JSON-RPC
   // and crashes on very deep JSON: such messages are replaced first.
   if (!delimitedInput(argc, argv))
