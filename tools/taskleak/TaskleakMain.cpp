@@ -133,8 +133,9 @@ cl::opt<std::string>
 cl::opt<std::string> SourceRoot(
     "source-root",
     cl::desc("Paths in SARIF and JSON reports and in fingerprints are\n"
-             "relative to this directory (default: the current directory;\n"
-             "alias: --sarif-root)."),
+             "relative to this directory (default: the git work tree of\n"
+             "the current directory, else the current directory; alias:\n"
+             "--sarif-root). Findings outside it are warned about."),
     cl::value_desc("DIR"), cl::init(""), cl::cat(Category));
 cl::alias SarifRoot("sarif-root", cl::desc("Alias for --source-root."),
                     cl::aliasopt(SourceRoot), cl::cat(Category));
@@ -265,6 +266,19 @@ struct Outcome {
   std::vector<Finding> ReportedFindings;
 };
 
+/// The root of the git work tree holding \p Dir (the nearest directory with a
+/// .git directory or file), else \p Dir: the default --source-root, so that
+/// SARIF paths and fingerprints do not depend on where taskleak is started.
+SmallString<256> repositoryRoot(StringRef Dir) {
+  for (StringRef D = Dir; !D.empty(); D = sys::path::parent_path(D)) {
+    SmallString<256> Git(D);
+    sys::path::append(Git, ".git");
+    if (sys::fs::exists(Git))
+      return SmallString<256>(D);
+  }
+  return SmallString<256>(Dir);
+}
+
 /// Options that only make sense resolved: --shard, a relative --model-file.
 bool resolveOptions(Plan &P) {
   if (!Shard.empty() && !parseShard(Shard, P.ShardK, P.ShardN)) {
@@ -289,6 +303,8 @@ bool resolveOptions(Plan &P) {
                                            : StringRef(SourceRoot));
   (void)sys::fs::make_absolute(Root);
   sys::path::remove_dots(Root, /*remove_dot_dot=*/true);
+  if (SourceRoot.empty())
+    Root = repositoryRoot(Root);
   P.Root = std::string(Root.str());
   return true;
 }
@@ -581,6 +597,64 @@ double secondsSince(std::chrono::steady_clock::time_point Start) {
       .count();
 }
 
+SarifRunInfo sarifRunInfo(const Plan &P) {
+  SarifRunInfo I;
+  I.FullName = ("taskleak " + taskleakVersion() + " (LLVM " +
+                LLVM_VERSION_STRING + ")")
+                   .str();
+  // GitHub code scanning keeps one analysis per category: each shard its own.
+  I.AutomationId = "taskleak/";
+  if (P.ShardN)
+    I.AutomationId += "shard-" + std::to_string(P.ShardK) + "-of-" +
+                      std::to_string(P.ShardN) + "/";
+  return I;
+}
+
+/// Findings outside the source root get absolute paths (SARIF: file:// URIs,
+/// which GitHub code scanning rejects) and fingerprints that depend on where
+/// they are: said on stderr whenever paths or fingerprints are written.
+void warnOutsideRoot(const Plan &P, const Outcome &O) {
+  if (Format == OutputFormat::Text && Baseline.empty() && WriteBaseline.empty())
+    return;
+  unsigned Outside = 0;
+  const Finding *First = nullptr;
+  for (const Finding &F : O.AllFindings)
+    if (!F.IsCompilerError && !F.File.empty() && !F.InRoot) {
+      First = First ? First : &F;
+      ++Outside;
+    }
+  if (!Outside)
+    return;
+  errs() << "taskleak: warning: " << Outside
+         << " finding(s) lie outside the source root '" << P.Root << "' (the "
+         << (SourceRoot.empty() ? "default, the git work tree or the current "
+                                  "directory"
+                                : "--source-root")
+         << "), e.g. " << First->File
+         << ": they get absolute paths (in SARIF, file:// URIs, which GitHub "
+            "code scanning rejects) and fingerprints that depend on where "
+            "they are; give --source-root=<a directory holding them>\n";
+}
+
+/// With --baseline: how many of its entries this run's findings matched (none:
+/// most likely written under another root).
+void reportBaselineMatches(const Plan &P, const Outcome &O) {
+  if (Baseline.empty())
+    return;
+  StringSet<> Matched;
+  for (const Finding &F : O.AllFindings)
+    if (!F.IsCompilerError && P.BaselineFingerprints.contains(F.Fingerprint))
+      Matched.insert(F.Fingerprint);
+  const size_t Total = P.BaselineFingerprints.size();
+  errs() << "taskleak: " << Matched.size() << " of " << Total
+         << " baseline entries matched (" << Baseline << ")";
+  if (Total && Matched.empty() && !O.AllFindings.empty())
+    errs() << "; none did: was it written under another --source-root? "
+              "Fingerprints are relative to '"
+           << P.Root << "'";
+  errs() << "\n";
+}
+
 /// The JSON or SARIF report, on stdout or in -o.
 bool writeReport(const Plan &P, Outcome &O,
                  std::chrono::steady_clock::time_point Start) {
@@ -592,7 +666,8 @@ bool writeReport(const Plan &P, Outcome &O,
   if (Format == OutputFormat::JSON)
     writeJSONReport(OS, O.ReportedFindings, P.Root, O.Summary);
   else
-    writeSARIFReport(OS, O.ReportedFindings, P.Enabled, P.Root, O.Sources);
+    writeSARIFReport(OS, sarifRunInfo(P), O.ReportedFindings, P.Enabled,
+                     P.Root, O.Sources);
   OS.flush();
   if (OutputFile.empty()) {
     outs() << Text;
@@ -719,6 +794,8 @@ int main(int argc, const char **argv) {
   runUnits(P, O);
   if (!applyBaseline(P, O))
     return Failure;
+  warnOutsideRoot(P, O);
+  reportBaselineMatches(P, O);
   // The report (JSON, SARIF) first: --fix rewrites the files it points into.
   if (!writeReport(P, O, Start) || !printAndFixFiles(P, O) ||
       !exportFixes(P, O))
