@@ -236,7 +236,7 @@ bool printAndFix(const std::vector<ClangTidyError> &Errors,
     return true;
   if (!writeFixedFiles(C, Context, FS))
     return false;
-  errs() << "clang-tidy applied " << C.Applied << " of " << C.Total
+  errs() << "taskleak applied " << C.Applied << " of " << C.Total
          << " suggested fixes.\n";
   return true;
 }
