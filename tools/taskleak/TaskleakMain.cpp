@@ -169,7 +169,36 @@ cl::opt<std::string> InternalResult("internal-result", cl::Hidden, cl::init(""),
                                     cl::cat(Category));
 
 const char Overview[] =
-    "taskleak finds leaked threads, coroutines and tasks in C++.\n";
+    "taskleak finds leaked threads, coroutines and tasks in C++.\n"
+    "\n"
+    "  taskleak [options] <files>... -- <compiler flags>\n"
+    "      analyse the files with these flags (no compilation database)\n"
+    "  taskleak -p <build-dir> [options] [<files>...]\n"
+    "      the files (default: every file) of <build-dir>/compile_commands.json\n"
+    "  taskleak [options] <files>...\n"
+    "      the compile_commands.json found above the first file\n";
+
+#define TASKLEAK_STRINGIFY2(X) #X
+#define TASKLEAK_STRINGIFY(X) TASKLEAK_STRINGIFY2(X)
+cl::extrahelp MoreHelp(
+    "\nEXIT STATUS:\n"
+    "  0  no findings (with --baseline: no new ones; with --write-baseline:\n"
+    "     the baseline was written)\n"
+    "  1  findings\n"
+    "  2  a usage or configuration error (an invalid model, option or\n"
+    "     .clang-tidy), or a file that does not compile, has no compile\n"
+    "     command or whose analysis crashed\n"
+    "\nEXAMPLES:\n"
+    "  taskleak -p build\n"
+    "      every translation unit of build/compile_commands.json\n"
+    "  taskleak --fix worker.cpp -- -std=c++20\n"
+    "      one file, applying the suggested fixes\n"
+    "  taskleak -p build --format=sarif -o taskleak.sarif --baseline=taskleak-baseline.json\n"
+    "      CI: SARIF for code scanning, failing only on new findings\n"
+    "\nThe .clang-tidy files of the sources are read as clang-tidy reads them\n"
+    "(Checks, CheckOptions, HeaderFilterRegex); the command line wins.\n"
+    "Documentation: /usr/share/doc/taskleak-llvm" TASKLEAK_STRINGIFY(LLVM_VERSION_MAJOR)
+    "/docs/usage.md in the package, docs/usage.md in the sources.\n");
 
 /// The directory holding compile_commands.json, searched from \p Dir upwards
 /// like clang's own lookup.
