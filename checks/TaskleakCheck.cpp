@@ -100,7 +100,8 @@ static std::string resolveModelFile(llvm::StringRef ModelFile,
 
     for (const std::string &Key : {Local, std::string("ModelFile")}) {
       auto It = Parsed->CheckOptions.find(Key);
-      if (It != Parsed->CheckOptions.end() && It->getValue().Value == ModelFile) {
+      if (It != Parsed->CheckOptions.end() &&
+          It->getValue().Value == ModelFile) {
         llvm::SmallString<256> Abs(Dir);
         llvm::sys::path::append(Abs, ModelFile);
         llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);

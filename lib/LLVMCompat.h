@@ -1,4 +1,4 @@
-//===--- LLVMCompat.h - the differences between LLVM/Clang 19 and 22 -*- C++ -*-===//
+//===--- LLVMCompat.h - LLVM/Clang 19 and 22 differences ------*- C++ -*-===//
 //
 // taskleak builds against LLVM/Clang 19 (the default) or 22
 // (-DTASKLEAK_LLVM_MAJOR=22, `make LLVM=22`). Every API difference between

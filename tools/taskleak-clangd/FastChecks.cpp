@@ -1,4 +1,5 @@
-//===--- FastChecks.cpp - the taskleak checks count as fast in clangd ------===//
+//===--- FastChecks.cpp - the taskleak checks count as fast in clangd
+//------===//
 //
 // clangd runs a clang-tidy check only when its built-in list (generated from
 // clangd's own timings) says the check is fast, unless the configuration

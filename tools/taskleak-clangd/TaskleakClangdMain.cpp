@@ -20,8 +20,8 @@
 //    error or ignored, and the session goes on (InputGuard.h).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/LLVMCompat.h"
 #include "checks/TaskleakCheck.h"
+#include "lib/LLVMCompat.h"
 #include "lib/Models.h"
 #include "tools/taskleak-clangd/InputGuard.h"
 
@@ -130,8 +130,8 @@ int main(int argc, char **argv) {
   if (!resourceDirGiven(argc, argv)) {
     // What clangd derives from its own location (CommandMangler::detect).
     static int StaticForMainAddr;
-    const std::string Derived = taskleak::compat::resourcesPath(
-        argv[0], (void *)&StaticForMainAddr);
+    const std::string Derived =
+        taskleak::compat::resourcesPath(argv[0], (void *)&StaticForMainAddr);
     if (!llvm::sys::fs::is_directory(Derived) &&
         llvm::sys::fs::is_directory(TASKLEAK_CLANG_RESOURCE_DIR)) {
       ResourceDirFlag =

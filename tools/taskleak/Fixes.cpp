@@ -1,7 +1,7 @@
 //===--- Fixes.cpp - print the diagnostics and apply their fixes ----------===//
 #include "tools/taskleak/Fixes.h"
-#include "tools/taskleak/AtomicFile.h"
 #include "lib/LLVMCompat.h"
+#include "tools/taskleak/AtomicFile.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang/Basic/Diagnostic.h"

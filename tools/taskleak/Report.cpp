@@ -395,12 +395,11 @@ std::string ruleName(StringRef Check) {
 json::Object rule(StringRef Check) {
   const CheckInfo *Info = findCheck(Check);
   const std::string Summary = Info ? Info->Summary.str() : Check.str();
-  json::Object R{
-      {"id", Check},
-      {"name", ruleName(Check)},
-      {"shortDescription", json::Object{{"text", Summary}}},
-      {"fullDescription", json::Object{{"text", Summary}}},
-      {"defaultConfiguration", json::Object{{"level", "warning"}}}};
+  json::Object R{{"id", Check},
+                 {"name", ruleName(Check)},
+                 {"shortDescription", json::Object{{"text", Summary}}},
+                 {"fullDescription", json::Object{{"text", Summary}}},
+                 {"defaultConfiguration", json::Object{{"level", "warning"}}}};
   // Every check of the manifest has its page (EmbedDocs.cmake fails the
   // build otherwise); a diagnostic of another name still gets a help text:
   // code scanning shows it with every alert.

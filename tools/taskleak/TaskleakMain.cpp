@@ -174,7 +174,8 @@ const char Overview[] =
     "  taskleak [options] <files>... -- <compiler flags>\n"
     "      analyse the files with these flags (no compilation database)\n"
     "  taskleak -p <build-dir> [options] [<files>...]\n"
-    "      the files (default: every file) of <build-dir>/compile_commands.json\n"
+    "      the files (default: every file) of "
+    "<build-dir>/compile_commands.json\n"
     "  taskleak [options] <files>...\n"
     "      the compile_commands.json found above the first file\n";
 
@@ -193,12 +194,14 @@ cl::extrahelp MoreHelp(
     "      every translation unit of build/compile_commands.json\n"
     "  taskleak --fix worker.cpp -- -std=c++20\n"
     "      one file, applying the suggested fixes\n"
-    "  taskleak -p build --format=sarif -o taskleak.sarif --baseline=taskleak-baseline.json\n"
+    "  taskleak -p build --format=sarif -o taskleak.sarif "
+    "--baseline=taskleak-baseline.json\n"
     "      CI: SARIF for code scanning, failing only on new findings\n"
     "\nThe .clang-tidy files of the sources are read as clang-tidy reads them\n"
     "(Checks, CheckOptions, HeaderFilterRegex); the command line wins.\n"
-    "Documentation: /usr/share/doc/taskleak-llvm" TASKLEAK_STRINGIFY(LLVM_VERSION_MAJOR)
-    "/docs/usage.md in the package, docs/usage.md in the sources.\n");
+    "Documentation: /usr/share/doc/taskleak-llvm" TASKLEAK_STRINGIFY(
+        LLVM_VERSION_MAJOR) "/docs/usage.md in the package, docs/usage.md in "
+                            "the sources.\n");
 
 /// The directory holding compile_commands.json, searched from \p Dir upwards
 /// like clang's own lookup.
@@ -628,9 +631,9 @@ double secondsSince(std::chrono::steady_clock::time_point Start) {
 
 SarifRunInfo sarifRunInfo(const Plan &P) {
   SarifRunInfo I;
-  I.FullName = ("taskleak " + taskleakVersion() + " (LLVM " +
-                LLVM_VERSION_STRING + ")")
-                   .str();
+  I.FullName =
+      ("taskleak " + taskleakVersion() + " (LLVM " + LLVM_VERSION_STRING + ")")
+          .str();
   // GitHub code scanning keeps one analysis per category: each shard its own.
   I.AutomationId = "taskleak/";
   if (P.ShardN)
@@ -695,8 +698,8 @@ bool writeReport(const Plan &P, Outcome &O,
   if (Format == OutputFormat::JSON)
     writeJSONReport(OS, O.ReportedFindings, P.Root, O.Summary);
   else
-    writeSARIFReport(OS, sarifRunInfo(P), O.ReportedFindings, P.Enabled,
-                     P.Root, O.Sources);
+    writeSARIFReport(OS, sarifRunInfo(P), O.ReportedFindings, P.Enabled, P.Root,
+                     O.Sources);
   OS.flush();
   if (OutputFile.empty()) {
     outs() << Text;
