@@ -120,7 +120,7 @@ runTaskleakTidy(ClangTidyContext &Context,
   Context.setEnableProfiling(false);
 
   ClangTidyDiagnosticConsumer DiagConsumer(Context, nullptr, true, ApplyAnyFix);
-  compat::ContextDiagnostics DE(Context, &DiagConsumer);
+  const compat::ContextDiagnostics DE(Context, &DiagConsumer);
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
   ActionFactory Factory(Context, std::move(BaseFS));
