@@ -18,6 +18,8 @@
 #include "clang-tidy/ClangTidyCheck.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace taskleak {
 
@@ -30,8 +32,18 @@ public:
     return LangOpts.CPlusPlus11;
   }
   void onEndOfTranslationUnit() override;
+  /// Shows a model error as an error on the main file (see the .cpp).
+  void registerPPCallbacks(const clang::SourceManager &SM,
+                           clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
 
 protected:
+  /// The regular-expression option \p Name (check-local), \p Default when
+  /// not set. An invalid one is a configuration error (configurationDiag;
+  /// in taskleak-clangd also an error at the main file's first line) and
+  /// counts as empty.
+  std::string regexOption(llvm::StringRef Name, llvm::StringRef Default);
+
   /// The models for the current main file; null when they could not be
   /// loaded (the error has been reported).
   const Library *library();
@@ -46,7 +58,14 @@ private:
   const SessionOptions Options_;
   std::shared_ptr<Session> Shared;
   bool ReportedModelError = false;
+  /// The configuration errors of this check's options, for
+  /// showConfigurationErrorsInMainFile().
+  std::vector<std::string> ConfigErrors;
 };
+
+/// For front ends that drop diagnostics without a location (clangd): the
+/// checks' configuration errors are also shown at the main file's first line.
+void showConfigurationErrorsInMainFile();
 
 } // namespace taskleak
 

@@ -13,8 +13,8 @@
 #include "checks/UnjoinedThreadCheck.h"
 #include "checks/WaitGroupMismatchCheck.h"
 
-#include "clang-tidy/ClangTidyModule.h"
-#include "clang-tidy/ClangTidyModuleRegistry.h"
+// clang-tidy's module registry, wherever this LLVM major has it.
+#include "lib/LLVMCompat.h"
 
 namespace taskleak {
 

@@ -19,7 +19,7 @@ UnjoinedThreadCheck::UnjoinedThreadCheck(StringRef Name,
                                          tidy::ClangTidyContext *Context)
     : TaskleakCheck(Name, Context),
       IgnoredExitMacros(
-          Options.get("IgnoredExitMacros",
+          regexOption("IgnoredExitMacros",
                       defaults::UnjoinedThreadCheck::IgnoredExitMacros)) {}
 
 void UnjoinedThreadCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {

@@ -26,6 +26,11 @@ config.substitutions.append(("%clangxx", config.clangxx))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%FileCheck", config.filecheck))
 config.substitutions.append(("%not", config.not_tool))
+# The LLVM/Clang major built against (19 or 22): feature llvm-<major>, and
+# %llvm_major for the few expectations that differ (--check-prefix=X-%llvm_major).
+config.llvm_major = getattr(config, "llvm_major", "19")
+config.available_features.add("llvm-" + config.llvm_major)
+config.substitutions.append(("%llvm_major", config.llvm_major))
 config.environment["HOME"] = os.environ.get("HOME", "/tmp")
 # Test aid (lib/Parents.h): compare the parent index with ASTContext::getParents.
 if os.environ.get("TASKLEAK_VERIFY_PARENTS"):

@@ -21,7 +21,8 @@ diagnostic with that code and prints the actions and their edits:
 
 and, with --apply-to=FILE, writes the first SOURCE that has a quick fix, with
 that fix's edits applied, to FILE. Finally it shuts the server down (shutdown,
-exit) and checks that it exits with status 0. The server's stderr goes to
+exit) and checks that it exits with status 0 (--stderr-before-shutdown=FILE
+first writes what the server has logged so far). The server's stderr goes to
 --stderr=FILE (default: this script's stderr). The server gets no user
 configuration ($XDG_CONFIG_HOME points into --root) and no $CLANGD_FLAGS.
 
@@ -311,6 +312,12 @@ def run(args, server_argv):
             fix = check_file(server, source, root, args.code_actions_for)
             if fixed is None:
                 fixed = fix
+        if args.stderr_before_shutdown:
+            # What the server has written to stderr while running: a log line
+            # that only comes out at exit is not there.
+            time.sleep(0.5)
+            with open(args.stderr_before_shutdown, "w", encoding="utf-8") as f:
+                f.write(b"".join(server.stderr_chunks).decode("utf-8", "replace"))
         if args.apply_to:
             if fixed is None:
                 raise Failure("no quick fix to apply")
@@ -353,6 +360,9 @@ def main():
     parser.add_argument("--code-actions-for", metavar="CODE")
     parser.add_argument("--apply-to", metavar="FILE")
     parser.add_argument("--stderr", metavar="FILE")
+    parser.add_argument("--stderr-before-shutdown", metavar="FILE",
+                        help="write the server's stderr so far to FILE once "
+                        "every SOURCE's diagnostics arrived")
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--send-raw", action="append", metavar="BODY")
     args = parser.parse_args(argv[:split])

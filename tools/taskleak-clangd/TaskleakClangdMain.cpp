@@ -6,9 +6,10 @@
 // plus the taskleak checks. Command line and behaviour are clangd's, with
 // three differences:
 //
-//  * a broken library model (.taskleak.yaml) is logged to stderr, clangd's
-//    log, and the taskleak checks find nothing in the files it applies to;
-//    the server keeps running (the other front ends exit with status 2);
+//  * a broken library model (.taskleak.yaml) is shown as an error on the
+//    analysed file and logged at once to stderr, clangd's log; the taskleak
+//    checks find nothing in the files it applies to and the server keeps
+//    running (the other front ends exit with status 2);
 //  * when no --resource-dir is given and the resource directory clangd would
 //    derive from its own location (<bin>/../lib/clang/19) does not exist --
 //    a build tree, or an install prefix other than LLVM's -- the resource
@@ -19,6 +20,8 @@
 //    error or ignored, and the session goes on (InputGuard.h).
 //
 //===----------------------------------------------------------------------===//
+#include "checks/TaskleakCheck.h"
+#include "lib/LLVMCompat.h"
 #include "lib/Models.h"
 #include "tools/taskleak-clangd/InputGuard.h"
 
@@ -27,7 +30,6 @@
 // archive order ever changes).
 #include "clang-tidy/ClangTidyForceLinker.h"
 
-#include "clang/Frontend/CompilerInvocation.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/FileSystem.h"
@@ -74,6 +76,10 @@ void logModelError(const taskleak::ModelError &Err) {
                                 "model applies to until it is fixed\n",
                                 std::chrono::system_clock::now(), Text)
                       .str();
+  // clangd makes stderr buffered and flushes it only for its own log lines:
+  // without this the line waits for the next one (with --log=error, for the
+  // end of the session).
+  llvm::errs().flush();
 }
 
 bool mentionsResourceDir(llvm::StringRef Arg) {
@@ -112,6 +118,8 @@ bool delimitedInput(int Argc, char **Argv) {
 
 int main(int argc, char **argv) {
   taskleak::setModelErrorHandler(logModelError);
+  // clangd drops configurationDiag's diagnostics (they have no location).
+  taskleak::showConfigurationErrorsInMainFile();
   // clangd 19 ends the session on a valid-JSON message that is not JSON-RPC
   // and crashes on very deep JSON: such messages are replaced first.
   if (!delimitedInput(argc, argv))
@@ -122,8 +130,8 @@ int main(int argc, char **argv) {
   if (!resourceDirGiven(argc, argv)) {
     // What clangd derives from its own location (CommandMangler::detect).
     static int StaticForMainAddr;
-    const std::string Derived = clang::CompilerInvocation::GetResourcesPath(
-        argv[0], (void *)&StaticForMainAddr);
+    const std::string Derived =
+        taskleak::compat::resourcesPath(argv[0], (void *)&StaticForMainAddr);
     if (!llvm::sys::fs::is_directory(Derived) &&
         llvm::sys::fs::is_directory(TASKLEAK_CLANG_RESOURCE_DIR)) {
       ResourceDirFlag =

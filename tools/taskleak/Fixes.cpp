@@ -1,5 +1,6 @@
 //===--- Fixes.cpp - print the diagnostics and apply their fixes ----------===//
 #include "tools/taskleak/Fixes.h"
+#include "lib/LLVMCompat.h"
 #include "tools/taskleak/AtomicFile.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -53,7 +54,8 @@ std::string absoluteIn(StringRef Path, StringRef BuildDir) {
     SmallString<256> Dir(BuildDir);
     if (Dir.empty())
       (void)sys::fs::current_path(Dir);
-    sys::fs::make_absolute(Dir, P);
+    sys::path::append(Dir, P);
+    P = Dir;
   }
   return std::string(P.str());
 }
@@ -154,10 +156,9 @@ fixedContents(StringRef File, const tooling::Replacements &Edits,
 
   // A Rewriter over the file, as clang-tidy's, so that an edit that cannot
   // be applied is skipped the same way.
-  IntrusiveRefCntPtr<DiagnosticOptions> DiagOpts(new DiagnosticOptions);
   IgnoringDiagConsumer Ignore;
-  DiagnosticsEngine Diags(new DiagnosticIDs, DiagOpts, &Ignore,
-                          /*ShouldOwnClient=*/false);
+  compat::Diagnostics DiagsHolder(&Ignore);
+  DiagnosticsEngine &Diags = DiagsHolder.engine();
   FileManager Files(FileSystemOptions(), FS);
   SourceManager SM(Diags, Files);
   const LangOptions LangOpts;
@@ -235,7 +236,7 @@ bool printAndFix(const std::vector<ClangTidyError> &Errors,
     return true;
   if (!writeFixedFiles(C, Context, FS))
     return false;
-  errs() << "clang-tidy applied " << C.Applied << " of " << C.Total
+  errs() << "taskleak applied " << C.Applied << " of " << C.Total
          << " suggested fixes.\n";
   return true;
 }

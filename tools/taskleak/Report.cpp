@@ -374,15 +374,32 @@ private:
 
 /// A check's SARIF rule: its descriptions from checks/Checks.def, its help
 /// from its embedded doc page.
+/// A rule's name, which SARIF wants readable and unlike its id (SARIF1001):
+/// taskleak-spawn-without-stop-token -> SpawnWithoutStopToken.
+std::string ruleName(StringRef Check) {
+  if (Check.starts_with("taskleak-"))
+    Check = Check.drop_front(strlen("taskleak-"));
+  std::string Name;
+  bool Upper = true;
+  for (const char C : Check) {
+    if (!isAlnum(C)) {
+      Upper = true;
+      continue;
+    }
+    Name += Upper ? toUpper(C) : C;
+    Upper = false;
+  }
+  return Name.empty() ? "Rule" : Name;
+}
+
 json::Object rule(StringRef Check) {
   const CheckInfo *Info = findCheck(Check);
   const std::string Summary = Info ? Info->Summary.str() : Check.str();
-  json::Object R{
-      {"id", Check},
-      {"name", Check},
-      {"shortDescription", json::Object{{"text", Summary}}},
-      {"fullDescription", json::Object{{"text", Summary}}},
-      {"defaultConfiguration", json::Object{{"level", "warning"}}}};
+  json::Object R{{"id", Check},
+                 {"name", ruleName(Check)},
+                 {"shortDescription", json::Object{{"text", Summary}}},
+                 {"fullDescription", json::Object{{"text", Summary}}},
+                 {"defaultConfiguration", json::Object{{"level", "warning"}}}};
   // Every check of the manifest has its page (EmbedDocs.cmake fails the
   // build otherwise); a diagnostic of another name still gets a help text:
   // code scanning shows it with every alert.
@@ -401,7 +418,8 @@ json::Object rule(StringRef Check) {
 
 } // namespace
 
-void writeSARIFReport(raw_ostream &OS, const std::vector<Finding> &Findings,
+void writeSARIFReport(raw_ostream &OS, const SarifRunInfo &Info,
+                      const std::vector<Finding> &Findings,
                       const std::vector<std::string> &Checks, StringRef Root,
                       SourceFiles &Sources) {
   SarifWriter W(Root, Sources);
@@ -453,6 +471,7 @@ void writeSARIFReport(raw_ostream &OS, const std::vector<Finding> &Findings,
   }
 
   json::Object Driver{{"name", "taskleak"},
+                      {"fullName", Info.FullName},
                       {"version", taskleakVersion()},
                       {"semanticVersion", taskleakVersion()},
                       {"rules", std::move(Rules)}};
@@ -464,6 +483,7 @@ void writeSARIFReport(raw_ostream &OS, const std::vector<Finding> &Findings,
     Invocation["toolExecutionNotifications"] = std::move(Notifications);
   json::Object Run{
       {"tool", json::Object{{"driver", std::move(Driver)}}},
+      {"automationDetails", json::Object{{"id", Info.AutomationId}}},
       {"originalUriBaseIds",
        json::Object{
            {"%SRCROOT%",

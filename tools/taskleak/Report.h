@@ -79,7 +79,13 @@ void writeJSONReport(llvm::raw_ostream &OS,
 
 /// SARIF 2.1.0, as GitHub code scanning takes it. \p Checks are the enabled
 /// checks, one rule each.
-void writeSARIFReport(llvm::raw_ostream &OS,
+/// What a SARIF run says about itself beyond its results.
+struct SarifRunInfo {
+  std::string FullName;     ///< driver.fullName: "taskleak 0.1.0 (LLVM 19.1.7)"
+  std::string AutomationId; ///< automationDetails.id: "taskleak/" (+ shard)
+};
+
+void writeSARIFReport(llvm::raw_ostream &OS, const SarifRunInfo &Info,
                       const std::vector<Finding> &Findings,
                       const std::vector<std::string> &Checks,
                       llvm::StringRef Root, SourceFiles &Sources);

@@ -1,5 +1,6 @@
 //===--- RunTidy.cpp - clang-tidy's engine over the project's own code ----===//
 #include "tools/taskleak/RunTidy.h"
+#include "lib/LLVMCompat.h"
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -119,9 +120,7 @@ runTaskleakTidy(ClangTidyContext &Context,
   Context.setEnableProfiling(false);
 
   ClangTidyDiagnosticConsumer DiagConsumer(Context, nullptr, true, ApplyAnyFix);
-  DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
-                       &DiagConsumer, /*ShouldOwnClient=*/false);
-  Context.setDiagnosticsEngine(&DE);
+  const compat::ContextDiagnostics DE(Context, &DiagConsumer);
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
   ActionFactory Factory(Context, std::move(BaseFS));

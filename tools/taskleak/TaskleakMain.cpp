@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/Manifest.h"
+#include "lib/LLVMCompat.h"
 #include "lib/Models.h"
 #include "tools/taskleak/Cache.h"
 #include "tools/taskleak/Diagnostics.h"
@@ -82,7 +83,8 @@ cl::list<std::string>
                cl::cat(Category));
 cl::opt<std::string> Checks(
     "checks",
-    cl::desc("Comma-separated globs of checks to run (default: taskleak-*)."),
+    cl::desc("Comma-separated globs of checks to run, instead of the Checks\n"
+             "of .clang-tidy (default: taskleak-* and what .clang-tidy says)."),
     cl::init(""), cl::cat(Category));
 cl::opt<bool> Fix("fix", cl::desc("Apply the suggested fixes."),
                   cl::init(false), cl::cat(Category));
@@ -131,8 +133,9 @@ cl::opt<std::string>
 cl::opt<std::string> SourceRoot(
     "source-root",
     cl::desc("Paths in SARIF and JSON reports and in fingerprints are\n"
-             "relative to this directory (default: the current directory;\n"
-             "alias: --sarif-root)."),
+             "relative to this directory (default: the git work tree of\n"
+             "the current directory, else the current directory; alias:\n"
+             "--sarif-root). Findings outside it are warned about."),
     cl::value_desc("DIR"), cl::init(""), cl::cat(Category));
 cl::alias SarifRoot("sarif-root", cl::desc("Alias for --source-root."),
                     cl::aliasopt(SourceRoot), cl::cat(Category));
@@ -166,7 +169,39 @@ cl::opt<std::string> InternalResult("internal-result", cl::Hidden, cl::init(""),
                                     cl::cat(Category));
 
 const char Overview[] =
-    "taskleak finds leaked threads, coroutines and tasks in C++.\n";
+    "taskleak finds leaked threads, coroutines and tasks in C++.\n"
+    "\n"
+    "  taskleak [options] <files>... -- <compiler flags>\n"
+    "      analyse the files with these flags (no compilation database)\n"
+    "  taskleak -p <build-dir> [options] [<files>...]\n"
+    "      the files (default: every file) of "
+    "<build-dir>/compile_commands.json\n"
+    "  taskleak [options] <files>...\n"
+    "      the compile_commands.json found above the first file\n";
+
+#define TASKLEAK_STRINGIFY2(X) #X
+#define TASKLEAK_STRINGIFY(X) TASKLEAK_STRINGIFY2(X)
+cl::extrahelp MoreHelp(
+    "\nEXIT STATUS:\n"
+    "  0  no findings (with --baseline: no new ones; with --write-baseline:\n"
+    "     the baseline was written)\n"
+    "  1  findings\n"
+    "  2  a usage or configuration error (an invalid model, option or\n"
+    "     .clang-tidy), or a file that does not compile, has no compile\n"
+    "     command or whose analysis crashed\n"
+    "\nEXAMPLES:\n"
+    "  taskleak -p build\n"
+    "      every translation unit of build/compile_commands.json\n"
+    "  taskleak --fix worker.cpp -- -std=c++20\n"
+    "      one file, applying the suggested fixes\n"
+    "  taskleak -p build --format=sarif -o taskleak.sarif "
+    "--baseline=taskleak-baseline.json\n"
+    "      CI: SARIF for code scanning, failing only on new findings\n"
+    "\nThe .clang-tidy files of the sources are read as clang-tidy reads them\n"
+    "(Checks, CheckOptions, HeaderFilterRegex); the command line wins.\n"
+    "Documentation: /usr/share/doc/taskleak-llvm" TASKLEAK_STRINGIFY(
+        LLVM_VERSION_MAJOR) "/docs/usage.md in the package, docs/usage.md in "
+                            "the sources.\n");
 
 /// The directory holding compile_commands.json, searched from \p Dir upwards
 /// like clang's own lookup.
@@ -263,6 +298,19 @@ struct Outcome {
   std::vector<Finding> ReportedFindings;
 };
 
+/// The root of the git work tree holding \p Dir (the nearest directory with a
+/// .git directory or file), else \p Dir: the default --source-root, so that
+/// SARIF paths and fingerprints do not depend on where taskleak is started.
+SmallString<256> repositoryRoot(StringRef Dir) {
+  for (StringRef D = Dir; !D.empty(); D = sys::path::parent_path(D)) {
+    SmallString<256> Git(D);
+    sys::path::append(Git, ".git");
+    if (sys::fs::exists(Git))
+      return SmallString<256>(D);
+  }
+  return SmallString<256>(Dir);
+}
+
 /// Options that only make sense resolved: --shard, a relative --model-file.
 bool resolveOptions(Plan &P) {
   if (!Shard.empty() && !parseShard(Shard, P.ShardK, P.ShardN)) {
@@ -287,6 +335,8 @@ bool resolveOptions(Plan &P) {
                                            : StringRef(SourceRoot));
   (void)sys::fs::make_absolute(Root);
   sys::path::remove_dots(Root, /*remove_dot_dot=*/true);
+  if (SourceRoot.empty())
+    Root = repositoryRoot(Root);
   P.Root = std::string(Root.str());
   return true;
 }
@@ -331,11 +381,17 @@ std::optional<int> selectChecks(Plan &P, StringRef FirstFile) {
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
       makeOptionsProvider(Checks, ModelFile, HeaderFilter, P.FS);
   // A --checks glob that matches nothing (a typo) must not pass silently.
-  P.Enabled = getCheckNames(
-      Provider->getOptions(FirstFile.empty() ? "dummy.cpp" : FirstFile), false);
+  P.Enabled = taskleak::compat::enabledCheckNames(
+      Provider->getOptions(FirstFile.empty() ? "dummy.cpp" : FirstFile));
   if (P.Enabled.empty()) {
-    errs() << "taskleak: --checks='" << Checks
-           << "' enables no check (taskleak --list-checks lists them)\n";
+    if (Checks.empty())
+      errs() << "taskleak: the Checks of the .clang-tidy configuration of '"
+             << (FirstFile.empty() ? StringRef(".") : FirstFile)
+             << "' enable no taskleak check (--checks=... overrides it; "
+                "taskleak --list-checks lists them)\n";
+    else
+      errs() << "taskleak: --checks='" << Checks
+             << "' enables no check (taskleak --list-checks lists them)\n";
     return Failure;
   }
   if (ListChecks) {
@@ -441,6 +497,13 @@ void makeJobs(Plan &P) {
       P.Missing.push_back(Unit.second);
       continue;
     }
+    // -p's database infers a command for a file it does not list (clang's
+    // interpolating database): say so, with the file it was taken from.
+    if (!J.Commands.front().Heuristic.empty())
+      errs() << "taskleak: " << Unit.second
+             << ": not in the compilation database; analysing it with the "
+                "compile command "
+             << J.Commands.front().Heuristic << " (its nearest neighbour)\n";
     J.Checks = Checks;
     J.ConfigFile = ModelFile;
     J.HeaderFilter = HeaderFilter;
@@ -566,6 +629,64 @@ double secondsSince(std::chrono::steady_clock::time_point Start) {
       .count();
 }
 
+SarifRunInfo sarifRunInfo(const Plan &P) {
+  SarifRunInfo I;
+  I.FullName =
+      ("taskleak " + taskleakVersion() + " (LLVM " + LLVM_VERSION_STRING + ")")
+          .str();
+  // GitHub code scanning keeps one analysis per category: each shard its own.
+  I.AutomationId = "taskleak/";
+  if (P.ShardN)
+    I.AutomationId += "shard-" + std::to_string(P.ShardK) + "-of-" +
+                      std::to_string(P.ShardN) + "/";
+  return I;
+}
+
+/// Findings outside the source root get absolute paths (SARIF: file:// URIs,
+/// which GitHub code scanning rejects) and fingerprints that depend on where
+/// they are: said on stderr whenever paths or fingerprints are written.
+void warnOutsideRoot(const Plan &P, const Outcome &O) {
+  if (Format == OutputFormat::Text && Baseline.empty() && WriteBaseline.empty())
+    return;
+  unsigned Outside = 0;
+  const Finding *First = nullptr;
+  for (const Finding &F : O.AllFindings)
+    if (!F.IsCompilerError && !F.File.empty() && !F.InRoot) {
+      First = First ? First : &F;
+      ++Outside;
+    }
+  if (!Outside)
+    return;
+  errs() << "taskleak: warning: " << Outside
+         << " finding(s) lie outside the source root '" << P.Root << "' (the "
+         << (SourceRoot.empty() ? "default, the git work tree or the current "
+                                  "directory"
+                                : "--source-root")
+         << "), e.g. " << First->File
+         << ": they get absolute paths (in SARIF, file:// URIs, which GitHub "
+            "code scanning rejects) and fingerprints that depend on where "
+            "they are; give --source-root=<a directory holding them>\n";
+}
+
+/// With --baseline: how many of its entries this run's findings matched (none:
+/// most likely written under another root).
+void reportBaselineMatches(const Plan &P, const Outcome &O) {
+  if (Baseline.empty())
+    return;
+  StringSet<> Matched;
+  for (const Finding &F : O.AllFindings)
+    if (!F.IsCompilerError && P.BaselineFingerprints.contains(F.Fingerprint))
+      Matched.insert(F.Fingerprint);
+  const size_t Total = P.BaselineFingerprints.size();
+  errs() << "taskleak: " << Matched.size() << " of " << Total
+         << " baseline entries matched (" << Baseline << ")";
+  if (Total && Matched.empty() && !O.AllFindings.empty())
+    errs() << "; none did: was it written under another --source-root? "
+              "Fingerprints are relative to '"
+           << P.Root << "'";
+  errs() << "\n";
+}
+
 /// The JSON or SARIF report, on stdout or in -o.
 bool writeReport(const Plan &P, Outcome &O,
                  std::chrono::steady_clock::time_point Start) {
@@ -577,7 +698,8 @@ bool writeReport(const Plan &P, Outcome &O,
   if (Format == OutputFormat::JSON)
     writeJSONReport(OS, O.ReportedFindings, P.Root, O.Summary);
   else
-    writeSARIFReport(OS, O.ReportedFindings, P.Enabled, P.Root, O.Sources);
+    writeSARIFReport(OS, sarifRunInfo(P), O.ReportedFindings, P.Enabled, P.Root,
+                     O.Sources);
   OS.flush();
   if (OutputFile.empty()) {
     outs() << Text;
@@ -704,6 +826,8 @@ int main(int argc, const char **argv) {
   runUnits(P, O);
   if (!applyBaseline(P, O))
     return Failure;
+  warnOutsideRoot(P, O);
+  reportBaselineMatches(P, O);
   // The report (JSON, SARIF) first: --fix rewrites the files it points into.
   if (!writeReport(P, O, Start) || !printAndFixFiles(P, O) ||
       !exportFixes(P, O))

@@ -3,7 +3,10 @@
 #include "tools/taskleak/Cache.h"
 #include "tools/taskleak/RunTidy.h"
 
+#include "checks/Manifest.h"
+
 #include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/GlobList.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -59,6 +62,36 @@ const char *outcomeName(CacheOutcome C) {
   return "off";
 }
 
+/// The options of \p Base, with the checks they enable narrowed to the
+/// taskleak checks: clang-tidy's engine here also has the clang-analyzer-*
+/// checks, which a project's .clang-tidy may enable for clang-tidy itself.
+class TaskleakChecksOnly : public ClangTidyOptionsProvider {
+public:
+  explicit TaskleakChecksOnly(std::unique_ptr<ClangTidyOptionsProvider> Base)
+      : Base(std::move(Base)) {}
+  const ClangTidyGlobalOptions &getGlobalOptions() override {
+    return Base->getGlobalOptions();
+  }
+  std::vector<OptionsSource> getRawOptions(StringRef FileName) override {
+    std::vector<OptionsSource> Raw = Base->getRawOptions(FileName);
+    ClangTidyOptions Merged;
+    for (const OptionsSource &S : Raw)
+      Merged.mergeWith(S.first, 0);
+    const GlobList Enabled(Merged.Checks.value_or(""));
+    std::string Only = "-*";
+    for (const CheckInfo &C : manifestChecks())
+      if (Enabled.contains(C.Name))
+        Only += ("," + C.Name).str();
+    ClangTidyOptions Narrowed;
+    Narrowed.Checks = Only;
+    Raw.emplace_back(std::move(Narrowed), "taskleak: only taskleak checks");
+    return Raw;
+  }
+
+private:
+  std::unique_ptr<ClangTidyOptionsProvider> Base;
+};
+
 } // namespace
 
 std::unique_ptr<ClangTidyOptionsProvider>
@@ -68,16 +101,21 @@ makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,taskleak-*";
   ClangTidyOptions Overrides;
-  // .clang-tidy files may configure taskleak's options, but the checks to run
-  // are ours to decide: a project's lint profile must not switch us off.
-  Overrides.Checks = Checks.empty() ? "-*,taskleak-*" : ("-*," + Checks).str();
+  // As clang-tidy: the Checks of the .clang-tidy files that apply are added
+  // to the default (all taskleak checks), so a committed `-taskleak-x`
+  // switches x off here as in clang-tidy, CMake and clangd (only taskleak
+  // checks are linked in: other globs match nothing). --checks wins over
+  // every file.
+  if (!Checks.empty())
+    Overrides.Checks = ("-*," + Checks).str();
   if (!ConfigFile.empty())
     Overrides.CheckOptions["ModelFile"] =
         ClangTidyOptions::ClangTidyValue(ConfigFile);
   if (!HeaderFilter.empty())
     Overrides.HeaderFilterRegex = HeaderFilter.str();
-  return std::make_unique<FileOptionsProvider>(ClangTidyGlobalOptions(),
-                                               Defaults, Overrides, FS);
+  return std::make_unique<TaskleakChecksOnly>(
+      std::make_unique<FileOptionsProvider>(ClangTidyGlobalOptions(), Defaults,
+                                            Overrides, FS));
 }
 
 UnitResult analyseUnit(const Job &J) {

@@ -11,6 +11,17 @@ and prints one line per rule, result and notification for FileCheck:
   related <uri>:<line>:<column> <message>
   fix <uri> <startLine>:<startColumn>-<endLine>:<endColumn> '<inserted text>'
   notification <level> <descriptor id> <message>
+  absolute uris: <n>
+
+and, after the driver line, its fullName and the run's automationDetails.id:
+
+  fullname <driver.fullName>
+  automation <automationDetails.id>
+
+Also fails, as the SARIF multitool's validator warns, when a rule's name
+equals its id (SARIF1001) or the driver has no absolute informationUri
+(SARIF2005). "absolute uris" counts artifact locations that are absolute
+file:// URIs, which GitHub code scanning rejects (GH1006).
 """
 import json
 import sys
@@ -41,6 +52,12 @@ if sarif.get("version") != "2.1.0" or len(sarif.get("runs", [])) != 1:
 run = sarif["runs"][0]
 driver = run["tool"]["driver"]
 print("driver %s %s" % (driver["name"], driver.get("version", "?")))
+print("fullname %s" % driver.get("fullName", "(none)"))
+print("automation %s" % run.get("automationDetails", {}).get("id", "(none)"))
+info = driver.get("informationUri", "")
+if ":" not in info:
+    fail("the driver has no absolute informationUri (SARIF2005)")
+absolute_uris = 0
 base = run.get("originalUriBaseIds", {}).get("%SRCROOT%", {}).get("uri", "")
 print("srcroot %s" % base)
 rules = driver.get("rules", [])
@@ -48,6 +65,8 @@ for r in rules:
     for key in ("id", "shortDescription", "fullDescription", "help"):
         if key not in r:
             fail("rule %s has no %s" % (r.get("id"), key))
+    if r.get("name") == r["id"]:
+        fail("rule %s: its name equals its id (SARIF1001)" % r["id"])
     if not r["help"].get("markdown") or not r["help"].get("text"):
         fail("rule %s: help needs text and markdown" % r["id"])
     print("rule %s | %s | help: %d chars of markdown"
@@ -58,6 +77,9 @@ def where(loc):
     phys = loc["physicalLocation"]
     art = phys["artifactLocation"]
     uri = art["uri"]
+    if "://" in uri:
+        global absolute_uris
+        absolute_uris += 1
     if art.get("uriBaseId") not in (None, "%SRCROOT%"):
         fail("unknown uriBaseId " + art["uriBaseId"])
     reg = phys.get("region", {})
@@ -98,3 +120,4 @@ for inv in run.get("invocations", []):
     for n in inv.get("toolExecutionNotifications", []):
         print("notification %s %s %s" % (n["level"], n["descriptor"]["id"],
                                          n["message"]["text"]))
+print("absolute uris: %d" % absolute_uris)
