@@ -287,3 +287,21 @@ public:
   RpcClient() : t_([this] { run(); }) {}
   void stop() { stop_ = true; }
 };
+
+// FIXME: should warn: POSIX waits are calls, not member calls, and are not
+// looked at (pthread_cond_wait in a flag loop whose stop path never signals).
+#include <pthread.h>
+class PosixWorker {
+  std::atomic<bool> stop_{false};
+  pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t cv_ = PTHREAD_COND_INITIALIZER;
+  void run() {
+    while (!stop_) {
+      pthread_mutex_lock(&m_);
+      pthread_cond_wait(&cv_, &m_);
+      pthread_mutex_unlock(&m_);
+    }
+  }
+public:
+  void stop() { stop_ = true; }
+};
