@@ -53,7 +53,7 @@ void BlockingWaitIgnoresStopTokenCheck::check(
 void BlockingWaitIgnoresStopTokenCheck::reportFlagWaits(
     StopAwareness &Awareness, const FunctionDecl *FD, const FlagStopPath &P) {
   for (const UnwakeableWait &W : Awareness.unwakeableWaitsOnFlag(FD, P)) {
-    SourceLocation Loc = W.Call->getExprLoc();
+    const SourceLocation Loc = W.Call->getExprLoc();
     if (!Reported.insert(Loc).second)
       continue;
     diag(Loc, "'%0' blocks and setting '%1' cannot wake it, so the task may "

@@ -184,9 +184,9 @@ bool StopPath::wakes(const ValueDecl *Flag, const Expr *Object) {
   const ValueDecl *K = StopAwareness::objectKey(Object);
   if (K && It->second.count(K->getCanonicalDecl()))
     return true;
-  bool Indirect = !K || K->getType()->isReferenceType() ||
-                  K->getType()->isPointerType() ||
-                  Library::builtin().isAliasingHandleType(K->getType());
+  const bool Indirect = !K || K->getType()->isReferenceType() ||
+                        K->getType()->isPointerType() ||
+                        Library::builtin().isAliasingHandleType(K->getType());
   const CXXRecordDecl *RD = recordOfType(ignoreWrappers(Object)->getType());
   return Indirect && RD && It->second.count(RD->getCanonicalDecl());
 }
