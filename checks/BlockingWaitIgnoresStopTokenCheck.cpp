@@ -1,4 +1,5 @@
-//===--- BlockingWaitIgnoresStopTokenCheck.cpp - taskleak ------------------===//
+//===--- BlockingWaitIgnoresStopTokenCheck.cpp - taskleak
+//------------------===//
 #include "checks/BlockingWaitIgnoresStopTokenCheck.h"
 
 #include "lib/Matchers.h"
@@ -21,9 +22,12 @@ void BlockingWaitIgnoresStopTokenCheck::check(
   if (!Lib || !FD || FD->isDependentContext() || !FD->getBody())
     return;
   std::optional<StopHandle> Handle = StopAwareness::stopHandle(*Lib, FD);
-  if (!Handle)
-    return; // no stop token here: nothing a wait could observe
   StopAwareness &Awareness = stopAwareness(*Result.Context);
+  if (!Handle) {
+    if (auto Path = Awareness.stopPath().ofTask(FD))
+      reportFlagWaits(Awareness, FD, *Path);
+    return; // no stop token, no stop flag: nothing a wait could observe
+  }
   for (const UnwakeableWait &W : Awareness.unwakeableWaits(FD)) {
     SourceLocation Loc = W.Call->getExprLoc();
     if (!Reported.insert(Loc).second)
@@ -37,12 +41,28 @@ void BlockingWaitIgnoresStopTokenCheck::check(
         for (const FixItHint &H : *Fix)
           D << H;
     }
-    diag(Handle->Loc, Handle->IsCapture
-                          ? "stop requests reach the task through the "
-                            "captured '%0'"
-                          : "stop requests reach the task through '%0'",
+    diag(Handle->Loc,
+         Handle->IsCapture ? "stop requests reach the task through the "
+                             "captured '%0'"
+                           : "stop requests reach the task through '%0'",
          DiagnosticIDs::Note)
         << Handle->Var->getName();
+  }
+}
+
+void BlockingWaitIgnoresStopTokenCheck::reportFlagWaits(
+    StopAwareness &Awareness, const FunctionDecl *FD, const FlagStopPath &P) {
+  for (const UnwakeableWait &W : Awareness.unwakeableWaitsOnFlag(FD, P)) {
+    const SourceLocation Loc = W.Call->getExprLoc();
+    if (!Reported.insert(Loc).second)
+      continue;
+    diag(Loc, "'%0' blocks and setting '%1' cannot wake it, so the task may "
+              "never end")
+        << W.Name << P.Flag->getName();
+    diag(P.Write->getExprLoc(),
+         "the stop path sets '%0' here but does not wake the wait",
+         DiagnosticIDs::Note)
+        << P.Flag->getName();
   }
 }
 

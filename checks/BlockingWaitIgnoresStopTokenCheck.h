@@ -19,10 +19,13 @@ class BlockingWaitIgnoresStopTokenCheck : public TaskleakCheck {
 public:
   using TaskleakCheck::TaskleakCheck;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void onEndOfTranslationUnit() override;
 
 private:
+  void reportFlagWaits(StopAwareness &Awareness, const clang::FunctionDecl *FD,
+                       const FlagStopPath &P);
   llvm::DenseSet<clang::SourceLocation> Reported;
 };
 

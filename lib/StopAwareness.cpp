@@ -80,7 +80,8 @@ bool isStopRequestedCall(const Library &Lib, const Expr *E) {
   return false;
 }
 
-// --- Stop handles -------------------------------------------------------------
+// --- Stop handles
+// -------------------------------------------------------------
 
 std::optional<StopHandle> StopAwareness::stopHandle(const Library &Lib,
                                                     const FunctionDecl *FD) {
@@ -102,14 +103,13 @@ std::optional<StopHandle> StopAwareness::stopHandle(const Library &Lib,
         if (C.capturesVariable())
           if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()))
             if (IsHandle(V))
-              return StopHandle{V,
-                                C.isImplicit() ? V->getLocation()
-                                               : C.getLocation(),
-                                true};
+              return StopHandle{
+                  V, C.isImplicit() ? V->getLocation() : C.getLocation(), true};
   return std::nullopt;
 }
 
-// --- Objects ------------------------------------------------------------------
+// --- Objects
+// ------------------------------------------------------------------
 
 const ValueDecl *StopAwareness::objectKey(const Expr *Object) {
   const Expr *E = strip(Object);
@@ -164,7 +164,8 @@ bool StopAwareness::ownedBy(const Expr *Object, const FunctionDecl *FD) const {
   return false;
 }
 
-// --- What a stop request wakes --------------------------------------------------
+// --- What a stop request wakes
+// --------------------------------------------------
 
 /// Visits every function and lambda of the translation unit outside system
 /// headers once, recording the objects that stop-path code wakes.
@@ -309,7 +310,8 @@ bool StopAwareness::isWokenOnStop(const Expr *Object) {
   return RD && WokenTypes.count(RD->getCanonicalDecl());
 }
 
-// --- The waits of a task ------------------------------------------------------
+// --- The waits of a task
+// ------------------------------------------------------
 
 /// Walks up from \p S to the body of its function, calling \p F(parent,
 /// child) at each step; stops when \p F returns true (and returns true).
@@ -418,8 +420,46 @@ StopAwareness::unwakeableWaits(const FunctionDecl *FD) {
   return Out;
 }
 
-// --- The fix --------------------------------------------------------------------
+llvm::SmallVector<UnwakeableWait, 4>
+StopAwareness::unwakeableWaitsOnFlag(const FunctionDecl *FD,
+                                     const FlagStopPath &P) {
+  llvm::SmallVector<UnwakeableWait, 4> Out;
+  const Stmt *Body = userBody(FD);
+  if (!Body || !P.Loop || !P.Flag)
+    return Out;
+  // Looks into predicate lambdas too.
+  std::function<bool(const Stmt *)> ReadsFlag = [&](const Stmt *S) {
+    return anyStmt(S, [&](const Stmt *X) {
+      if (const auto *L = dyn_cast<LambdaExpr>(X))
+        return ReadsFlag(L->getBody());
+      const auto *E = dyn_cast<Expr>(X);
+      const ValueDecl *K = E && (isa<MemberExpr>(E) || isa<DeclRefExpr>(E))
+                               ? objectKey(E)
+                               : nullptr;
+      return K && K->getCanonicalDecl() == P.Flag->getCanonicalDecl();
+    });
+  };
+  forEachStmt(P.Loop, [&](const Stmt *S) {
+    const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+    if (!MC)
+      return;
+    std::string Name = Lib.blockingWait(MC);
+    if (Name.empty() || Lib.isCancellationCall(MC))
+      return;
+    const Expr *Obj = MC->getImplicitObjectArgument();
+    if (!Obj || ownedBy(Obj, FD) || Path.wakes(P.Flag, Obj) ||
+        isWokenOnStop(Obj) || guardedByReadiness(MC, FD))
+      return;
+    for (const Expr *A : MC->arguments())
+      if (ReadsFlag(A))
+        return; // the predicate re-checks the flag: a lost wake-up at most
+    Out.push_back({MC, std::move(Name)});
+  });
+  return Out;
+}
 
+// --- The fix
+// --------------------------------------------------------------------
 
 std::optional<llvm::SmallVector<FixItHint, 3>>
 StopAwareness::stopTokenWaitFix(const UnwakeableWait &W, const FunctionDecl *FD,

@@ -14,6 +14,7 @@
 #ifndef TASKLEAK_LIB_STOPAWARENESS_H
 #define TASKLEAK_LIB_STOPAWARENESS_H
 
+#include "lib/StopPath.h"
 #include "lib/TaskAnalysis.h"
 
 #include "clang/AST/ASTContext.h"
@@ -48,7 +49,18 @@ public:
   /// Follows calls as far as \p Analysis does (its CallDepth).
   StopAwareness(TaskAnalysis &Analysis, clang::ASTContext &Ctx)
       : TA(Analysis), Lib(Analysis.library()), Ctx(Ctx),
-        CallDepth(Analysis.callDepth()) {}
+        CallDepth(Analysis.callDepth()), Path(Analysis, Ctx) {}
+
+  /// The code that stops tasks stopped through a flag (lib/StopPath.h).
+  StopPath &stopPath() { return Path; }
+
+  /// For a task stopped through a flag (\p P): the blocking waits inside
+  /// the loop that tests the flag that nothing on the stop path wakes. The
+  /// same exclusions as unwakeableWaits, and also waits whose arguments
+  /// read the flag (a condition-variable predicate on the flag: a lost
+  /// wake-up, taskleak-lost-wakeup's finding).
+  llvm::SmallVector<UnwakeableWait, 4>
+  unwakeableWaitsOnFlag(const clang::FunctionDecl *FD, const FlagStopPath &P);
 
   /// The stop handle of \p FD: its first parameter of a stop-token type
   /// (other than a stop_callback), else the first such variable its lambda
@@ -113,6 +125,7 @@ private:
   llvm::DenseSet<const clang::Decl *> WokenObjects;
   llvm::DenseSet<const clang::CXXRecordDecl *> WokenTypes;
   llvm::DenseSet<const clang::FunctionDecl *> ScannedForWakers;
+  StopPath Path;
 };
 
 /// True when \p Call is `X.stop_requested()` (or another modelled check for
