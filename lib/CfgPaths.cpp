@@ -111,7 +111,7 @@ private:
       return nullptr;
     DynTypedNode N = DynTypedNode::create(*S);
     for (int Guard = 0; Guard < 64; ++Guard) {
-      DynTypedNodeList Parents = Ctx.getParents(N);
+      const DynTypedNodeList Parents = Ctx.getParents(N);
       if (Parents.size() != 1)
         return nullptr;
       N = Parents[0];
@@ -120,7 +120,7 @@ private:
         return nullptr; // a declaration: the function (or a lambda) ends
       if (isa<LambdaExpr>(P))
         return nullptr;
-      bool IsLoop = isa<ForStmt>(P) || isa<CXXForRangeStmt>(P) ||
+      const bool IsLoop = isa<ForStmt>(P) || isa<CXXForRangeStmt>(P) ||
                     isa<WhileStmt>(P) || isa<DoStmt>(P);
       if (IsLoop && Options.LoopCredit(P))
         return P;
@@ -176,7 +176,8 @@ private:
       S.Credit = C >= Needed - S.Credit ? Needed : S.Credit + C;
       if (S.Credit >= Needed)
         return true;
-      if (isa<ReturnStmt>(St) || isa<CXXThrowExpr>(St) || isa<CoreturnStmt>(St)) {
+      if (isa<ReturnStmt>(St) || isa<CXXThrowExpr>(St) ||
+          isa<CoreturnStmt>(St)) {
         S.Exit = St;
         if (!S.EarlyExit && creditedLoopLeft(St))
           S.EarlyExit = St;

@@ -7,8 +7,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 
-#include <functional>
 #include "llvm/ADT/SmallPtrSet.h"
+#include <functional>
 
 using namespace clang;
 
@@ -140,11 +140,11 @@ using LoopCredits = llvm::DenseMap<const Stmt *, unsigned>;
 constexpr int64_t SymbolUnit = 1 << 16;
 
 std::optional<unsigned> encodeCount(const SymbolicCount &N) {
-  int64_t Coef = N.isConstant() ? 0 : N.Coef;
+  const int64_t Coef = N.isConstant() ? 0 : N.Coef;
   if (Coef < 0 || Coef > 1000 || N.Offset <= -SymbolUnit / 2 ||
       N.Offset >= SymbolUnit / 2)
     return std::nullopt;
-  int64_t V = Coef * SymbolUnit + N.Offset;
+  const int64_t V = Coef * SymbolUnit + N.Offset;
   return V < 0 ? 0u : static_cast<unsigned>(V);
 }
 
@@ -156,7 +156,7 @@ bool testsReceiveStatus(const Expr *Cond, const SyncObject &Obj,
   auto IsReceive = [&](const Stmt *S) {
     for (const SyncOp &Op : Obj.Ops)
       if (Op.Call == S) {
-        ChanOp K = classify(M, Op.Method);
+        const ChanOp K = classify(M, Op.Method);
         return K == ChanOp::Receive || K == ChanOp::TryReceive;
       }
     return false;
@@ -238,7 +238,7 @@ LoopCredits receiveLoopCredits(const SyncObject &Obj, const ChannelModel &M,
   for (const SyncOp &Op : Obj.Ops) {
     if (Op.In != SyncOp::Where::Owner || !Op.Loop)
       continue;
-    ChanOp K = classify(M, Op.Method);
+    const ChanOp K = classify(M, Op.Method);
     if (K != ChanOp::Receive && K != ChanOp::TryReceive && K != ChanOp::Close)
       continue;
     auto [It, New] = Sums.try_emplace(Op.Loop, SymbolicCount::constant(0));
@@ -269,10 +269,11 @@ LoopCredits receiveLoopCredits(const SyncObject &Obj, const ChannelModel &M,
 /// A path from a sending task's start to the owner's exit that receives
 /// fewer than \p Needed values (AllCredit: every value) and does not close
 /// the channel.
-std::optional<ExitPath>
-pathWithoutReceive(const SyncObject &Obj, const ChannelModel &M,
-                   const SendCensus &C, unsigned Needed,
-                   const LoopCredits &Loops, ASTContext &Ctx) {
+std::optional<ExitPath> pathWithoutReceive(const SyncObject &Obj,
+                                           const ChannelModel &M,
+                                           const SendCensus &C, unsigned Needed,
+                                           const LoopCredits &Loops,
+                                           ASTContext &Ctx) {
   auto Credit = [&](const Stmt *S) -> unsigned {
     for (const SyncOp &Op : Obj.Ops)
       if (Op.Call == S && Op.In == SyncOp::Where::Owner) {

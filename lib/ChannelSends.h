@@ -1,4 +1,5 @@
-//===--- ChannelSends.h - sends on a channel that may block forever -*- C++ -*-===//
+//===--- ChannelSends.h - sends on a channel that may block forever -*- C++
+//-*-===//
 //
 // The decision behind taskleak-unconsumed-channel-send, on the facts of
 // lib/SyncObjects: for a local channel with a known capacity (a constant, or
@@ -17,9 +18,9 @@
 // cover one send per element, `items.size() - 1` leave one send blocked, and
 // a `break` or `return` out of such a loop leaves early. A receive loop whose
 // conditions test a receive's status (closed, an error code, an empty
-// optional) drains the channel, as does any other receive loop. Nothing is said when the
-// channel escapes, a send runs in a lambda that is no known task, or (b) a
-// receiver runs outside the owner.
+// optional) drains the channel, as does any other receive loop. Nothing is said
+// when the channel escapes, a send runs in a lambda that is no known task, or
+// (b) a receiver runs outside the owner.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TASKLEAK_LIB_CHANNELSENDS_H

@@ -175,10 +175,10 @@ private:
                             ? std::optional<unsigned>(*First.Instances +
                                                       *Other.Instances)
                             : std::nullopt;
-      First.SymInstances = First.SymInstances && Other.SymInstances
-                               ? addCounts(*First.SymInstances,
-                                           *Other.SymInstances)
-                               : std::nullopt;
+      First.SymInstances =
+          First.SymInstances && Other.SymInstances
+              ? addCounts(*First.SymInstances, *Other.SymInstances)
+              : std::nullopt;
     }
     return Indices.front();
   }
@@ -214,9 +214,9 @@ private:
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
       if (isObject(MC->getImplicitObjectArgument()) && MC->getMethodDecl() &&
           MC->getMethodDecl()->getIdentifier()) {
-        Out.Ops.push_back({MC, MC->getMethodDecl()->getName(), F.Function,
-                           F.In, F.Task, F.Loops > 0, F.Branches > 0, F.Loop,
-                           F.Loops, F.Branches > F.BranchesAtLoop, F.Runs});
+        Out.Ops.push_back({MC, MC->getMethodDecl()->getName(), F.Function, F.In,
+                           F.Task, F.Loops > 0, F.Branches > 0, F.Loop, F.Loops,
+                           F.Branches > F.BranchesAtLoop, F.Runs});
         for (const Expr *Arg : MC->arguments())
           walk(Arg, F);
         return;
@@ -233,8 +233,8 @@ private:
       Inner.Loop = S;
       Inner.BranchesAtLoop = F.Branches;
       std::optional<SymbolicCount> Trips = symbolicTripCount(S, Scope, Ctx);
-      Inner.Runs = Trips && F.Runs ? multiplyCounts(*F.Runs, *Trips)
-                                   : std::nullopt;
+      Inner.Runs =
+          Trips && F.Runs ? multiplyCounts(*F.Runs, *Trips) : std::nullopt;
       for (const Stmt *Child : S->children())
         walk(Child, Inner);
       return;

@@ -141,15 +141,15 @@ std::optional<SymbolicCount> multiplyCounts(const SymbolicCount &A,
 /// Members that give access to elements without changing the size.
 static bool isElementAccess(StringRef Name) {
   return Name == "begin" || Name == "end" || Name == "rbegin" ||
-         Name == "rend" || Name == "front" || Name == "back" ||
-         Name == "at" || Name == "data" || Name == "find";
+         Name == "rend" || Name == "front" || Name == "back" || Name == "at" ||
+         Name == "data" || Name == "find";
 }
 
 /// Whether the use \p DRE of a variable may modify it (or its size).
 static bool mayModify(const DeclRefExpr *DRE, ASTContext &Ctx) {
   const Expr *E = DRE;
   for (int Guard = 0; Guard < 16; ++Guard) {
-    DynTypedNodeList Parents = Ctx.getParents(*E);
+    const DynTypedNodeList Parents = Ctx.getParents(*E);
     if (Parents.size() != 1)
       return true;
     const DynTypedNode &P = Parents[0];
@@ -192,7 +192,7 @@ static bool mayModify(const DeclRefExpr *DRE, ASTContext &Ctx) {
     auto ParamModifies = [&](const FunctionDecl *FD, unsigned I) {
       if (!FD || I >= FD->getNumParams())
         return true;
-      QualType T = FD->getParamDecl(I)->getType();
+      const QualType T = FD->getParamDecl(I)->getType();
       if (T->isPointerType())
         return !T->getPointeeType().isConstQualified();
       return T->isReferenceType() &&
@@ -239,7 +239,8 @@ static bool modifiedAfter(const ValueDecl *V, const Stmt *Scope,
 
 /// A local or parameter, not a global another thread may change.
 static const VarDecl *localVar(const Expr *E) {
-  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+  const auto *DRE =
+      dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
   const auto *V = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
   // A reference parameter names the caller's object, which the caller does
   // not change while it waits in this call; a local reference may alias
@@ -295,9 +296,8 @@ std::optional<SymbolicCount> symbolicCount(const Expr *E, const Stmt *Scope,
   return SymbolicCount{V, false, 1, 0};
 }
 
-std::optional<SymbolicCount> symbolicTripCount(const Stmt *Loop,
-                                               const Stmt *Scope,
-                                               ASTContext &Ctx) {
+std::optional<SymbolicCount>
+symbolicTripCount(const Stmt *Loop, const Stmt *Scope, ASTContext &Ctx) {
   if (std::optional<uint64_t> N = constantTripCount(Loop, Ctx))
     return SymbolicCount::constant(static_cast<int64_t>(*N));
   if (const auto *R = dyn_cast<CXXForRangeStmt>(Loop)) {
