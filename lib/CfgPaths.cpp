@@ -121,7 +121,7 @@ private:
       if (isa<LambdaExpr>(P))
         return nullptr;
       const bool IsLoop = isa<ForStmt>(P) || isa<CXXForRangeStmt>(P) ||
-                    isa<WhileStmt>(P) || isa<DoStmt>(P);
+                          isa<WhileStmt>(P) || isa<DoStmt>(P);
       if (IsLoop && Options.LoopCredit(P))
         return P;
       if (isa<BreakStmt>(S) && (IsLoop || isa<SwitchStmt>(P)))

@@ -1,5 +1,4 @@
-// RUN: %check_taskleak -model=%S/Inputs/golike.taskleak.yaml %s
-// taskleak-unconsumed-channel-send %t
+// RUN: %check_taskleak -model=%S/Inputs/golike.taskleak.yaml %s taskleak-unconsumed-channel-send %t
 
 // Symbolic counts: tasks started once per element of a container (or `n`
 // times) against receive loops over the same container (or to the same
@@ -64,14 +63,11 @@ void fiber_size_minus_one(const std::vector<int> &items) {
   std::vector<std::jthread> senders;
   for (int x : items)
     senders.emplace_back([&ch, x] { ch.push(work(x)); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block
-  // forever: 'fiber_size_minus_one' can return without receiving it or closing
-  // the channel [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block forever: 'fiber_size_minus_one' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   for (std::size_t i = 1; i < items.size(); ++i)
     handle(ch.value_pop());
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_size_minus_one' ends here
-// without receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_size_minus_one' ends here without receiving from 'ch'
 
 // n sends in one task, n - 1 receives.
 void fiber_n_minus_one(int n) {
@@ -79,15 +75,12 @@ void fiber_n_minus_one(int n) {
   std::jthread producer([&ch, n] {
     for (int i = 0; i < n; ++i)
       ch.push(i);
-    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block
-    // forever: 'fiber_n_minus_one' can return without receiving it or closing
-    // the channel [taskleak-unconsumed-channel-send]
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block forever: 'fiber_n_minus_one' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   });
   for (int i = 0; i < n - 1; ++i)
     handle(ch.value_pop());
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_n_minus_one' ends here without
-// receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_n_minus_one' ends here without receiving from 'ch'
 
 // Two sends per element, one receive per element.
 void fiber_two_per_element(const std::vector<int> &items) {
@@ -96,19 +89,14 @@ void fiber_two_per_element(const std::vector<int> &items) {
   for (int x : items)
     senders.emplace_back([&ch, x] {
       ch.push(x);
-      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block
-      // forever: 'fiber_two_per_element' can return without receiving it or
-      // closing the channel [taskleak-unconsumed-channel-send]
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block forever: 'fiber_two_per_element' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
       ch.push(-x);
-      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block
-      // forever: 'fiber_two_per_element' can return without receiving it or
-      // closing the channel [taskleak-unconsumed-channel-send]
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block forever: 'fiber_two_per_element' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
     });
   for (int x : items)
     handle(ch.value_pop() + x);
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_two_per_element' ends here
-// without receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_two_per_element' ends here without receiving from 'ch'
 
 // A buffer of one (buffered_channel(2) holds 1) covers one more value, not
 // two.
@@ -117,14 +105,11 @@ void fiber_buffer_too_small(const std::vector<int> &items) {
   std::vector<std::jthread> senders;
   for (int x : items)
     senders.emplace_back([&ch, x] { ch.push(x); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block
-  // forever: 'fiber_buffer_too_small' can return without receiving it or
-  // closing the channel [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block forever: 'fiber_buffer_too_small' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   for (std::size_t i = 2; i < items.size(); ++i)
     handle(ch.value_pop());
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_buffer_too_small' ends here
-// without receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_buffer_too_small' ends here without receiving from 'ch'
 
 // A const local stands for its initializer.
 void fiber_const_count(const std::vector<int> &items) {
@@ -133,28 +118,22 @@ void fiber_const_count(const std::vector<int> &items) {
   std::vector<std::jthread> senders;
   for (int x : items)
     senders.emplace_back([&ch, x] { ch.push(x); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block
-  // forever: 'fiber_const_count' can return without receiving it or closing the
-  // channel [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block forever: 'fiber_const_count' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   for (std::size_t i = 0; i < n - 1; ++i)
     handle(ch.value_pop());
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_const_count' ends here without
-// receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_const_count' ends here without receiving from 'ch'
 
 // golike::Chan (YAML model), started with golike::go.
 void golike_size_minus_one(const std::vector<int> &items) {
   golike::Chan<int> ch;
   for (int x : items)
     golike::go([&ch, x] { ch.send(work(x)); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: send on channel 'ch' may block
-  // forever: 'golike_size_minus_one' can return without receiving it or closing
-  // the channel [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: send on channel 'ch' may block forever: 'golike_size_minus_one' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   for (std::size_t i = 0; i < items.size() - 1; ++i)
     handle(ch.recv());
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'golike_size_minus_one' ends here
-// without receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'golike_size_minus_one' ends here without receiving from 'ch'
 
 // An inferred channel class with no buffer.
 void inferred_size_minus_one(const std::vector<int> &items) {
@@ -162,16 +141,13 @@ void inferred_size_minus_one(const std::vector<int> &items) {
   std::vector<std::thread> senders;
   for (int x : items)
     senders.emplace_back([&ch, x] { ch.send(x); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block
-  // forever: 'inferred_size_minus_one' can return without receiving it or
-  // closing the channel [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block forever: 'inferred_size_minus_one' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   for (std::size_t i = 0; i < items.size() - 1; ++i)
     handle(ch.recv());
   for (std::thread &t : senders)
     t.detach();
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'inferred_size_minus_one' ends here
-// without receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'inferred_size_minus_one' ends here without receiving from 'ch'
 
 // ===========================================================================
 // Positive cases: a receive loop that stops early
@@ -183,18 +159,15 @@ void fiber_break_early(const std::vector<int> &items) {
   std::vector<std::jthread> senders;
   for (int x : items)
     senders.emplace_back([&ch, x] { ch.push(work(x)); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block
-  // forever: 'fiber_break_early' can return without receiving it or closing the
-  // channel [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: send on channel 'ch' may block forever: 'fiber_break_early' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   for (std::size_t i = 0; i < items.size(); ++i) {
     int v = ch.value_pop();
     if (enough(v))
       break;
-    // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
   }
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_break_early' ends here without
-// receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'fiber_break_early' ends here without receiving from 'ch'
 
 // return from inside the loop.
 int fiber_return_early(int n) {
@@ -202,17 +175,14 @@ int fiber_return_early(int n) {
   std::jthread producer([&ch, n] {
     for (int i = 0; i < n; ++i)
       ch.push(work(i));
-    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block
-    // forever: 'fiber_return_early' can return without receiving it or closing
-    // the channel [taskleak-unconsumed-channel-send]
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block forever: 'fiber_return_early' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   });
   for (int i = 0; i < n; ++i) {
     int v = ch.value_pop();
     if (enough(v))
       return v;
-    // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
-    // CHECK-MESSAGES: :[[@LINE-2]]:7: note: 'fiber_return_early' returns here
-    // without receiving from 'ch'
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
+      // CHECK-MESSAGES: :[[@LINE-2]]:7: note: 'fiber_return_early' returns here without receiving from 'ch'
   }
   return -1;
 }
@@ -222,17 +192,14 @@ void golike_break_early(const std::vector<int> &items) {
   golike::Chan<int> ch;
   for (int x : items)
     golike::go([&ch, x] { ch.send(x); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: send on channel 'ch' may block
-  // forever: 'golike_break_early' can return without receiving it or closing
-  // the channel [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: send on channel 'ch' may block forever: 'golike_break_early' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   for (int x : items) {
     if (ch.recv() == x)
       break;
-    // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
   }
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'golike_break_early' ends here without
-// receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'golike_break_early' ends here without receiving from 'ch'
 
 // The inferred channel, a constant number of sends and an early break.
 void inferred_break_early() {
@@ -240,18 +207,15 @@ void inferred_break_early() {
   std::jthread producer([&ch] {
     for (int i = 0; i < 8; ++i)
       ch.send(i);
-    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block
-    // forever: 'inferred_break_early' can return without receiving it or
-    // closing the channel [taskleak-unconsumed-channel-send]
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: send on channel 'ch' may block forever: 'inferred_break_early' can return without receiving it or closing the channel [taskleak-unconsumed-channel-send]
   });
   for (int i = 0; i < 8; ++i) {
     if (ch.recv() < 0)
       break;
-    // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the receive loop stops early here
   }
 }
-// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'inferred_break_early' ends here
-// without receiving from 'ch'
+// CHECK-MESSAGES: :[[@LINE-1]]:1: note: 'inferred_break_early' ends here without receiving from 'ch'
 
 // ===========================================================================
 // Negative cases
@@ -303,10 +267,7 @@ void fiber_two_and_two(const std::vector<int> &items) {
   fibers::unbuffered_channel<int> ch;
   std::vector<std::jthread> senders;
   for (int x : items)
-    senders.emplace_back([&ch, x] {
-      ch.push(x);
-      ch.push(-x);
-    });
+    senders.emplace_back([&ch, x] { ch.push(x); ch.push(-x); });
   for (int x : items) {
     handle(ch.value_pop());
     handle(ch.value_pop() + x);

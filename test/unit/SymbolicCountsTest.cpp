@@ -1,5 +1,4 @@
-//===--- SymbolicCountsTest.cpp - symbolic trip counts and counts
-//----------===//
+//===--- SymbolicCountsTest.cpp - symbolic trip counts and counts ----------===//
 #include "lib/ChannelSends.h"
 #include "lib/Library.h"
 #include "lib/TripCounts.h"
@@ -58,13 +57,10 @@ Parsed parse(const std::string &Body) {
   P.AST = test::parseCode(std::string(Prelude) +
                           "void f(Vec &items, int n) {\n" + Body + "\n}\n");
   ASTContext &Ctx = P.AST->getASTContext();
-  for (const auto &N :
-       match(functionDecl(hasName("f"), isDefinition()).bind("f"), Ctx))
+  for (const auto &N : match(functionDecl(hasName("f"), isDefinition()).bind("f"), Ctx))
     P.F = N.getNodeAs<FunctionDecl>("f");
-  for (const auto &N : match(stmt(anyOf(forStmt(), cxxForRangeStmt()),
-                                  hasAncestor(functionDecl(hasName("f"))))
-                                 .bind("l"),
-                             Ctx))
+  for (const auto &N :
+       match(stmt(anyOf(forStmt(), cxxForRangeStmt()), hasAncestor(functionDecl(hasName("f")))).bind("l"), Ctx))
     P.Loops.push_back(N.getNodeAs<Stmt>("l"));
   llvm::sort(P.Loops, [&](const Stmt *A, const Stmt *B) {
     return Ctx.getSourceManager().isBeforeInTranslationUnit(A->getBeginLoc(),
@@ -90,8 +86,7 @@ TEST(SymbolicCounts, SizeMinusOneDiffers) {
   Parsed P = parse("for (int x : items) use(x); "
                    "for (unsigned long i = 1; i < items.size(); ++i) use(i); "
                    "for (unsigned long i = 0; i <= items.size(); ++i) use(i);");
-  std::optional<SymbolicCount> A = trips(P, 0), B = trips(P, 1),
-                               C = trips(P, 2);
+  std::optional<SymbolicCount> A = trips(P, 0), B = trips(P, 1), C = trips(P, 2);
   ASSERT_TRUE(A && B && C);
   EXPECT_FALSE(*A == *B);
   EXPECT_EQ(B->Offset, -1);
@@ -143,8 +138,7 @@ TEST(SymbolicCounts, Arithmetic) {
 
 // The channel decisions on these counts.
 const VarDecl *channelIn(Parsed &P) {
-  auto M = match(varDecl(hasName("v"), unless(parmVarDecl())).bind("v"),
-                 P.AST->getASTContext());
+  auto M = match(varDecl(hasName("v"), unless(parmVarDecl())).bind("v"), P.AST->getASTContext());
   return M.empty() ? nullptr : M.front().getNodeAs<VarDecl>("v");
 }
 
@@ -154,20 +148,16 @@ std::optional<BlockedSends> blocked(Parsed &P) {
 }
 
 TEST(SymbolicChannelSends, OneReceivePerSender) {
-  Parsed P = parse(
-      "boost::fibers::buffered_channel<int> v(1); "
-      "for (int x : items) { std::thread t([&v, x] { v.push(x); }); t.join(); "
-      "} "
-      "for (unsigned long i = 0; i < items.size(); ++i) use(v.value_pop());");
+  Parsed P = parse("boost::fibers::buffered_channel<int> v(1); "
+                   "for (int x : items) { std::thread t([&v, x] { v.push(x); }); t.join(); } "
+                   "for (unsigned long i = 0; i < items.size(); ++i) use(v.value_pop());");
   EXPECT_FALSE(blocked(P));
 }
 
 TEST(SymbolicChannelSends, OneReceiveTooFew) {
-  Parsed P = parse(
-      "boost::fibers::buffered_channel<int> v(1); "
-      "for (int x : items) { std::thread t([&v, x] { v.push(x); }); t.join(); "
-      "} "
-      "for (unsigned long i = 1; i < items.size(); ++i) use(v.value_pop());");
+  Parsed P = parse("boost::fibers::buffered_channel<int> v(1); "
+                   "for (int x : items) { std::thread t([&v, x] { v.push(x); }); t.join(); } "
+                   "for (unsigned long i = 1; i < items.size(); ++i) use(v.value_pop());");
   std::optional<BlockedSends> F = blocked(P);
   ASSERT_TRUE(F);
   EXPECT_EQ(F->Why, BlockedSends::Reason::OwnerReturns);
@@ -175,11 +165,10 @@ TEST(SymbolicChannelSends, OneReceiveTooFew) {
 }
 
 TEST(SymbolicChannelSends, BreakIsAnEarlyExit) {
-  Parsed P = parse(
-      "boost::fibers::buffered_channel<int> v(1); "
-      "std::thread t([&v, n] { for (int i = 0; i < n; ++i) v.push(i); }); "
-      "for (int i = 0; i < n; ++i) { if (v.value_pop() < 0) break; } "
-      "t.join();");
+  Parsed P = parse("boost::fibers::buffered_channel<int> v(1); "
+                   "std::thread t([&v, n] { for (int i = 0; i < n; ++i) v.push(i); }); "
+                   "for (int i = 0; i < n; ++i) { if (v.value_pop() < 0) break; } "
+                   "t.join();");
   std::optional<BlockedSends> F = blocked(P);
   ASSERT_TRUE(F);
   ASSERT_NE(F->EarlyExit, nullptr);
@@ -187,12 +176,10 @@ TEST(SymbolicChannelSends, BreakIsAnEarlyExit) {
 }
 
 TEST(SymbolicChannelSends, CloseBeforeBreak) {
-  Parsed P = parse(
-      "boost::fibers::buffered_channel<int> v(1); "
-      "std::thread t([&v, n] { for (int i = 0; i < n; ++i) v.push(i); }); "
-      "for (int i = 0; i < n; ++i) { if (v.value_pop() < 0) { v.close(); "
-      "break; } } "
-      "t.join();");
+  Parsed P = parse("boost::fibers::buffered_channel<int> v(1); "
+                   "std::thread t([&v, n] { for (int i = 0; i < n; ++i) v.push(i); }); "
+                   "for (int i = 0; i < n; ++i) { if (v.value_pop() < 0) { v.close(); break; } } "
+                   "t.join();");
   EXPECT_FALSE(blocked(P));
 }
 
