@@ -59,6 +59,9 @@ void UnconsumedChannelSendCheck::report(const BlockedSends &F,
     }
     if (NoConsumer)
       continue;
+    if (F.EarlyExit)
+      diag(F.EarlyExit->getBeginLoc(), "the receive loop stops early here",
+           DiagnosticIDs::Note);
     if (F.Exit)
       diag(F.Exit->getBeginLoc(),
            "'%0' returns here without receiving from '%1'", DiagnosticIDs::Note)

@@ -63,11 +63,42 @@ void WaitGroupMismatchCheck::report(const WaitGroupFindings &F,
   }
   if (F.Mismatch)
     reportMismatch(F, *F.Mismatch);
+  if (const std::optional<WaitGroupFindings::RoundMismatch> &R = F.Round) {
+    const bool Blocks = R->CountedDown < R->Added;
+    {
+      const DiagnosticBuilder D = diag(
+          R->Add->getBeginLoc(),
+          Blocks ? "'%0' adds %1 to wait group '%2' in each round of the loop, "
+                   "but the tasks started in that round count it down %3 "
+                   "%plural{1:time|:times}3, so '%4' blocks forever"
+                 : "'%0' adds %1 to wait group '%2' in each round of the loop, "
+                   "but the tasks started in that round count it down %3 "
+                   "%plural{1:time|:times}3, so the count drops below zero");
+      D << R->Method << static_cast<int>(R->Added) << Name
+        << static_cast<int>(R->CountedDown);
+      if (Blocks)
+        D << F.WaitName;
+    }
+    for (const Expr *S : R->Spawns)
+      diag(S->getBeginLoc(), "task counting it down started here",
+           DiagnosticIDs::Note);
+  }
 }
 
 void WaitGroupMismatchCheck::reportMismatch(
     const WaitGroupFindings &F, const WaitGroupFindings::CountMismatch &M) {
-  {
+  if (!M.CountText.empty()) {
+    const DiagnosticBuilder D =
+        diag(M.At, M.SymbolicBlocks
+                       ? "wait group '%0' is created with a count of %1 but "
+                         "is counted down %2 times, so '%3' blocks forever"
+                       : "wait group '%0' is created with a count of %1 but "
+                         "is counted down %2 times, so the count drops below "
+                         "zero");
+    D << F.Group->getNameAsString() << M.CountText << M.CountedDownText;
+    if (M.SymbolicBlocks)
+      D << F.WaitName;
+  } else {
     bool Blocks = M.CountedDown < M.Count;
     DiagnosticBuilder D =
         diag(M.At, Blocks ? "wait group '%0' is created with a count of %1 but "

@@ -83,7 +83,7 @@ public:
       if (S.Block == &G->getExit()) {
         if (ScopeVar)
           continue; // left by a throw: exceptional paths are not followed
-        return ExitPath{S.Exit};
+        return ExitPath{S.Exit, S.EarlyExit};
       }
       if (S.Block->hasNoReturnElement())
         continue; // abort(), a fatal check: the process ends, nothing waits
@@ -103,7 +103,33 @@ private:
     unsigned Index;  // first element to look at
     unsigned Credit; // collected so far, capped at Needed
     const Stmt *Exit;
+    const Stmt *EarlyExit = nullptr;
   };
+
+  /// The loop with a credit that \p S (a break or a return) leaves early.
+  const Stmt *creditedLoopLeft(const Stmt *S) {
+    if (!Options.LoopCredit)
+      return nullptr;
+    DynTypedNode N = DynTypedNode::create(*S);
+    for (int Guard = 0; Guard < 64; ++Guard) {
+      const DynTypedNodeList Parents = Ctx.getParents(N);
+      if (Parents.size() != 1)
+        return nullptr;
+      N = Parents[0];
+      const Stmt *P = N.get<Stmt>();
+      if (!P)
+        return nullptr; // a declaration: the function (or a lambda) ends
+      if (isa<LambdaExpr>(P))
+        return nullptr;
+      const bool IsLoop = isa<ForStmt>(P) || isa<CXXForRangeStmt>(P) ||
+                          isa<WhileStmt>(P) || isa<DoStmt>(P);
+      if (IsLoop && Options.LoopCredit(P))
+        return P;
+      if (isa<BreakStmt>(S) && (IsLoop || isa<SwitchStmt>(P)))
+        return nullptr; // the innermost target of the break is not credited
+    }
+    return nullptr;
+  }
 
   /// The first state: just after \p From, or the entry.
   bool start(const Stmt *From) {
@@ -151,8 +177,12 @@ private:
       S.Credit = C >= Needed - S.Credit ? Needed : S.Credit + C;
       if (S.Credit >= Needed)
         return true;
-      if (isa<ReturnStmt>(St) || isa<CXXThrowExpr>(St) || isa<CoreturnStmt>(St))
+      if (isa<ReturnStmt>(St) || isa<CXXThrowExpr>(St) ||
+          isa<CoreturnStmt>(St)) {
         S.Exit = St;
+        if (!S.EarlyExit && creditedLoopLeft(St))
+          S.EarlyExit = St;
+      }
     }
     return false;
   }
@@ -170,6 +200,17 @@ private:
     const Expr *Cond = nullptr;
     if (Options.SettlesBranch && S.Block->succ_size() == 2)
       Cond = dyn_cast_or_null<Expr>(S.Block->getTerminatorCondition());
+    // A credited loop gives its credit on its exit edge; a break out of it
+    // leaves early.
+    const Stmt *T = S.Block->getTerminatorStmt();
+    unsigned ExitCredit = 0;
+    if (Options.LoopCredit && T &&
+        (isa<ForStmt>(T) || isa<CXXForRangeStmt>(T) || isa<WhileStmt>(T) ||
+         isa<DoStmt>(T)))
+      ExitCredit = Options.LoopCredit(T);
+    const Stmt *EarlyExit = S.EarlyExit;
+    if (!EarlyExit && T && isa<BreakStmt>(T) && creditedLoopLeft(T))
+      EarlyExit = T;
     unsigned SuccIndex = 0;
     for (const CFGBlock::AdjacentBlock &Succ : S.Block->succs()) {
       unsigned Index = SuccIndex++;
@@ -178,9 +219,14 @@ private:
       if (Cond && Options.SettlesBranch(Cond, Index == 0))
         continue;
       const CFGBlock *Next = Succ.getReachableBlock();
-      if (!Next || !Seen.insert({Next, S.Credit}).second)
+      unsigned Credit = S.Credit;
+      if (Index == 1 && ExitCredit)
+        Credit = ExitCredit >= Needed - Credit ? Needed : Credit + ExitCredit;
+      if (Credit >= Needed)
         continue;
-      Work.push_back({Next, 0, S.Credit, S.Exit});
+      if (!Next || !Seen.insert({Next, Credit}).second)
+        continue;
+      Work.push_back({Next, 0, Credit, S.Exit, EarlyExit});
     }
   }
 

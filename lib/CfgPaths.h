@@ -32,6 +32,9 @@ struct ExitPath {
   /// variable's scope on this path (a return, break, continue or goto, or
   /// the block whose closing brace the path reaches).
   const clang::Stmt *Exit = nullptr;
+  /// With PathSearchOptions::LoopCredit: the break or return by which the
+  /// path left a credited loop early (before its normal exit), if it did.
+  const clang::Stmt *EarlyExit = nullptr;
 };
 
 /// What a path search looks for, beyond the defaults of
@@ -53,6 +56,11 @@ struct PathSearchOptions {
   /// With UntilScopeEndOf: when set and false for the statement that ends
   /// the scope on a path (see ExitPath::Exit), that path does not count.
   llvm::function_ref<bool(const clang::Stmt *Exit)> AcceptsExit;
+  /// When set: the credit a loop statement gives on its normal exit edge
+  /// (its condition found false, after all its rounds), e.g. a loop that
+  /// receives once per round over a known trip count. A `break` or `return`
+  /// out of such a loop leaves it without that credit (ExitPath::EarlyExit).
+  llvm::function_ref<unsigned(const clang::Stmt *Loop)> LoopCredit;
 };
 
 /// Searches the CFG of \p Fn for a path from just after \p From (a statement

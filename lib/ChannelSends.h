@@ -1,4 +1,5 @@
-//===--- ChannelSends.h - sends on a channel that may block forever -*- C++ -*-===//
+//===--- ChannelSends.h - sends on a channel that may block forever -*- C++
+//-*-===//
 //
 // The decision behind taskleak-unconsumed-channel-send, on the facts of
 // lib/SyncObjects: for a local channel with a known capacity (a constant, or
@@ -10,9 +11,16 @@
 //      receives fewer values than the tasks send beyond the capacity and does
 //      not close it (lib/CfgPaths).
 // A send counts once per run of its function, unboundedly often in a loop,
-// times the number of times its task starts. Nothing is said when the
-// channel escapes, a send runs in a lambda that is no known task, or (b) a
-// receiver runs outside the owner.
+// times the number of times its task starts. When those counts are
+// symbolic (one task per element of an unmodified container, a loop of `n`
+// sends; lib/TripCounts.h), a receive loop of the owner with a comparable
+// trip count receives exactly that many values: `items.size()` receives
+// cover one send per element, `items.size() - 1` leave one send blocked, and
+// a `break` or `return` out of such a loop leaves early. A receive loop whose
+// conditions test a receive's status (closed, an error code, an empty
+// optional) drains the channel, as does any other receive loop. Nothing is said
+// when the channel escapes, a send runs in a lambda that is no known task, or
+// (b) a receiver runs outside the owner.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TASKLEAK_LIB_CHANNELSENDS_H
@@ -45,6 +53,9 @@ struct BlockedSends {
   /// OwnerReturns: the return (or throw) the owner leaves by on the path
   /// found; null when the path falls off the end of the owner's body.
   const clang::Stmt *Exit = nullptr;
+  /// OwnerReturns: the break or return by which the path leaves a receive
+  /// loop before its last round, if it does.
+  const clang::Stmt *EarlyExit = nullptr;
 };
 
 /// The blocked sends on local channel \p Var; none when its sends cannot

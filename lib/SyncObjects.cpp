@@ -23,7 +23,8 @@ public:
         CopiesShareState(CopiesShareState) {}
 
   void run(const FunctionDecl *Owner, const Stmt *Body) {
-    findSpawns(Body, 1);
+    Scope = Owner->getBody();
+    findSpawns(Body, 1, SymbolicCount::constant(1));
     Frame F{Owner, SyncOp::Where::Owner, std::nullopt, 0, 0};
     walk(Body, F);
     // Task functions that receive the object through a parameter.
@@ -32,7 +33,10 @@ public:
       if (!Fn || !Fn->getBody() || !WalkedFunctions.insert(Fn).second)
         continue;
       Frame TF{Fn, SyncOp::Where::Task, merge(Tasks), 0, 0};
+      const Stmt *Saved = Scope;
+      Scope = Fn->getBody();
       walk(Fn->getBody(), TF);
+      Scope = Saved;
     }
   }
 
@@ -43,6 +47,9 @@ private:
     std::optional<unsigned> Task;
     unsigned Loops;
     unsigned Branches;
+    const Stmt *Loop = nullptr;
+    unsigned BranchesAtLoop = 0;
+    std::optional<SymbolicCount> Runs = SymbolicCount::constant(1);
   };
 
   bool isObject(const Expr *E) const {
@@ -97,13 +104,14 @@ private:
     return DRE && DRE->getDecl() == Var ? DRE : nullptr;
   }
 
-  void findSpawns(const Stmt *S, std::optional<unsigned> Instances) {
+  void findSpawns(const Stmt *S, std::optional<unsigned> Instances,
+                  std::optional<SymbolicCount> Sym) {
     if (!S)
       return;
     if (isa<CallExpr>(S) || isa<CXXConstructExpr>(S)) {
       if (std::optional<SpawnSite> Site = matchSpawn(Lib, cast<Expr>(S), Ctx)) {
         unsigned Index = Out.Tasks.size();
-        Out.Tasks.push_back({*Site, {Site->Call}, Instances});
+        Out.Tasks.push_back({*Site, {Site->Call}, Instances, Sym});
         if (Site->Task.Lambda)
           LambdaTasks[Site->Task.Lambda].push_back(Index);
         else if (const FunctionDecl *Fn = Site->Task.Function) {
@@ -128,27 +136,32 @@ private:
       }
     }
     std::optional<unsigned> Inner = Instances;
+    std::optional<SymbolicCount> InnerSym = Sym;
     if (isRepeatingLoop(S, Ctx)) {
       std::optional<uint64_t> N = constantTripCount(S, Ctx);
       // A loop that never runs counts as unknown, like any other.
       Inner = N && *N && Instances ? std::optional<unsigned>(
                                          *Instances * static_cast<unsigned>(*N))
                                    : std::nullopt;
+      std::optional<SymbolicCount> Trips = symbolicTripCount(S, Scope, Ctx);
+      InnerSym = Trips && Sym ? multiplyCounts(*Sym, *Trips) : std::nullopt;
     } else if (isa<IfStmt>(S) || isa<SwitchStmt>(S) ||
                isa<ConditionalOperator>(S)) {
       Inner = std::nullopt; // a spawn that may not happen
+      InnerSym = std::nullopt;
     }
     if (const auto *L = dyn_cast<LambdaExpr>(S)) {
-      findSpawns(L->getBody(), std::nullopt); // in lambdas: count unknown
+      // In lambdas: count unknown.
+      findSpawns(L->getBody(), std::nullopt, std::nullopt);
       return;
     }
     for (const Stmt *Child : S->children()) {
       // The condition of an if is evaluated once; only its branches may not.
       if (const auto *If = dyn_cast<IfStmt>(S); If && Child == If->getCond()) {
-        findSpawns(Child, Instances);
+        findSpawns(Child, Instances, Sym);
         continue;
       }
-      findSpawns(Child, Inner);
+      findSpawns(Child, Inner, InnerSym);
     }
   }
 
@@ -163,6 +176,10 @@ private:
                             ? std::optional<unsigned>(*First.Instances +
                                                       *Other.Instances)
                             : std::nullopt;
+      First.SymInstances =
+          First.SymInstances && Other.SymInstances
+              ? addCounts(*First.SymInstances, *Other.SymInstances)
+              : std::nullopt;
     }
     return Indices.front();
   }
@@ -198,8 +215,9 @@ private:
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
       if (isObject(MC->getImplicitObjectArgument()) && MC->getMethodDecl() &&
           MC->getMethodDecl()->getIdentifier()) {
-        Out.Ops.push_back({MC, MC->getMethodDecl()->getName(), F.Function,
-                           F.In, F.Task, F.Loops > 0, F.Branches > 0});
+        Out.Ops.push_back({MC, MC->getMethodDecl()->getName(), F.Function, F.In,
+                           F.Task, F.Loops > 0, F.Branches > 0, F.Loop, F.Loops,
+                           F.Branches > F.BranchesAtLoop, F.Runs});
         for (const Expr *Arg : MC->arguments())
           walk(Arg, F);
         return;
@@ -213,6 +231,11 @@ private:
     if (isRepeatingLoop(S, Ctx)) {
       Frame Inner = F;
       ++Inner.Loops;
+      Inner.Loop = S;
+      Inner.BranchesAtLoop = F.Branches;
+      std::optional<SymbolicCount> Trips = symbolicTripCount(S, Scope, Ctx);
+      Inner.Runs =
+          Trips && F.Runs ? multiplyCounts(*F.Runs, *Trips) : std::nullopt;
       for (const Stmt *Child : S->children())
         walk(Child, Inner);
       return;
@@ -249,6 +272,8 @@ private:
       AliasParams;
   llvm::SmallPtrSet<const DeclRefExpr *, 4> Passed;
   llvm::SmallPtrSet<const FunctionDecl *, 4> WalkedFunctions;
+  /// The body of the function being walked, where symbolic counts are read.
+  const Stmt *Scope = nullptr;
 };
 
 } // namespace

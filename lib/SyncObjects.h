@@ -13,6 +13,7 @@
 
 #include "lib/Library.h"
 #include "lib/TaskBody.h"
+#include "lib/TripCounts.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -32,6 +33,10 @@ struct SyncTask {
   /// count, or none when it is not statically known (a loop without constant
   /// bounds, a branch).
   std::optional<unsigned> Instances = 1;
+  /// The same as a symbolic count (lib/TripCounts.h): also known when the
+  /// spawning loop runs once per element of an unmodified container, or `n`
+  /// times; none when not even that is known.
+  std::optional<SymbolicCount> SymInstances = SymbolicCount::constant(1);
 };
 
 /// A member call on the object.
@@ -50,6 +55,14 @@ struct SyncOp {
   std::optional<unsigned> Task;
   bool InLoop = false;      ///< inside a loop of its function
   bool Conditional = false; ///< inside a branch of its function
+  /// The innermost loop of its function around the call, if any; whether
+  /// the call is in a branch inside that loop; and how many times the call
+  /// runs per run of its function, when known (a product of symbolic trip
+  /// counts, lib/TripCounts.h).
+  const clang::Stmt *Loop = nullptr;
+  unsigned LoopDepth = 0; ///< loops of its function around the call
+  bool ConditionalInLoop = false;
+  std::optional<SymbolicCount> Runs = SymbolicCount::constant(1);
 };
 
 struct SyncObject {

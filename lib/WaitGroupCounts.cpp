@@ -4,6 +4,7 @@
 #include "lib/SyncObjects.h"
 #include "lib/TripCounts.h"
 
+#include "clang/AST/ParentMapContext.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -56,8 +57,11 @@ public:
   void run() {
     addsInTasks();
     countDowns();
-    if (!GuardDecrements && !AddInTask)
+    if (!GuardDecrements && !AddInTask) {
       Out.Mismatch = mismatch();
+      if (!Out.Mismatch)
+        Out.Round = roundMismatch();
+    }
   }
 
 private:
@@ -152,7 +156,7 @@ private:
       return std::nullopt;
     std::optional<int64_t> Count = integerConstant(C.CountExpr, Ctx);
     if (!Count)
-      return std::nullopt;
+      return symbolicMismatch(C);
     C.Count = *Count;
     // A barrier's count is per phase: what must match is the number of
     // participants, each arriving once a phase (in a loop of rounds or not).
@@ -181,6 +185,135 @@ private:
     }
     if (C.Spawns.empty() || C.CountedDown == C.Count)
       return std::nullopt;
+    return C;
+  }
+
+  /// Whether \p S runs exactly once per round of \p Loop: inside it, with
+  /// no other loop, branch or lambda in between.
+  bool oncePerRound(const Stmt *S, const Stmt *Loop) {
+    DynTypedNode N = DynTypedNode::create(*S);
+    for (int Guard = 0; Guard < 64; ++Guard) {
+      const DynTypedNodeList Parents = Ctx.getParents(N);
+      if (Parents.size() != 1)
+        return false;
+      const DynTypedNode Child = N;
+      N = Parents[0];
+      const Stmt *P = N.get<Stmt>();
+      if (!P)
+        return false;
+      if (P == Loop)
+        return true;
+      if (const auto *If = dyn_cast<IfStmt>(P);
+          If && Child.get<Stmt>() == If->getCond())
+        continue;
+      if (isa<IfStmt>(P) || isa<SwitchStmt>(P) || isa<ConditionalOperator>(P) ||
+          isa<BinaryConditionalOperator>(P) || isa<LambdaExpr>(P) ||
+          isa<ForStmt>(P) || isa<CXXForRangeStmt>(P) || isa<WhileStmt>(P) ||
+          isa<DoStmt>(P))
+        return false;
+      if (const auto *B = dyn_cast<BinaryOperator>(P); B && B->isLogicalOp())
+        return false;
+    }
+    return false;
+  }
+
+  /// 5: the owner's adds in one loop against the count-downs of the tasks
+  /// started in the same round.
+  std::optional<WaitGroupFindings::RoundMismatch> roundMismatch() {
+    if (M.CountArg || M.Phased)
+      return std::nullopt;
+    WaitGroupFindings::RoundMismatch R;
+    const Stmt *Loop = nullptr;
+    for (const SyncOp &Op : Obj.Ops) {
+      if (classify(M, Op.Method) != GroupOp::Add)
+        continue;
+      if (Op.In != SyncOp::Where::Owner || !Op.Loop || Op.ConditionalInLoop ||
+          (Loop && Op.Loop != Loop) || Op.Call->getNumArgs() != 1)
+        return std::nullopt;
+      std::optional<int64_t> N = integerConstant(Op.Call->getArg(0), Ctx);
+      if (!N || !oncePerRound(Op.Call, Op.Loop))
+        return std::nullopt;
+      Loop = Op.Loop;
+      R.Added += *N;
+      if (!R.Add) {
+        R.Add = Op.Call;
+        R.Method = Op.Method;
+      }
+    }
+    if (!Loop)
+      return std::nullopt;
+    for (const SyncOp &Op : Obj.Ops) {
+      if (!decrements(classify(M, Op.Method)))
+        continue;
+      std::optional<int64_t> N = amount(Op, Ctx);
+      if (!N || Op.In == SyncOp::Where::OtherLambda || !Op.Runs ||
+          !Op.Runs->isConstant() || Op.ConditionalInLoop ||
+          (Op.Conditional && !Op.Loop))
+        return std::nullopt;
+      const int64_t Per = *N * Op.Runs->Offset;
+      if (Op.In == SyncOp::Where::Owner) {
+        if (!oncePerRound(Op.Call, Loop))
+          return std::nullopt;
+        R.CountedDown += Per;
+        continue;
+      }
+      const SyncTask &Task = Obj.Tasks[*Op.Task];
+      for (const Expr *Spawn : Task.Spawns) {
+        if (!oncePerRound(Spawn, Loop))
+          return std::nullopt; // started elsewhere: not of this round
+        R.CountedDown += Per;
+        if (!llvm::is_contained(R.Spawns, Spawn))
+          R.Spawns.push_back(Spawn);
+      }
+    }
+    if (R.Spawns.empty() || R.CountedDown == R.Added)
+      return std::nullopt;
+    return R;
+  }
+
+  /// The mismatch of a symbolic count with symbolic count-downs: the same
+  /// rules as for constants, on lib/TripCounts' symbolic counts.
+  std::optional<WaitGroupFindings::CountMismatch>
+  symbolicMismatch(WaitGroupFindings::CountMismatch C) {
+    if (M.Phased)
+      return std::nullopt;
+    std::optional<SymbolicCount> Count =
+        symbolicCount(C.CountExpr, Obj.Owner->getBody(), Ctx);
+    if (!Count || Count->isConstant())
+      return std::nullopt;
+    SymbolicCount Total = SymbolicCount::constant(0);
+    for (const SyncOp &Op : Obj.Ops) {
+      if (!decrements(classify(M, Op.Method)))
+        continue;
+      std::optional<int64_t> N = amount(Op, Ctx);
+      if (!N || !Op.Runs || Op.ConditionalInLoop ||
+          (Op.Conditional && !Op.Loop) || Op.In == SyncOp::Where::OtherLambda)
+        return std::nullopt; // not statically known
+      std::optional<SymbolicCount> Runs =
+          multiplyCounts(*Op.Runs, SymbolicCount::constant(*N));
+      if (Op.In == SyncOp::Where::Task) {
+        const SyncTask &Task = Obj.Tasks[*Op.Task];
+        Runs = Runs && Task.SymInstances
+                   ? multiplyCounts(*Runs, *Task.SymInstances)
+                   : std::nullopt;
+        for (const Expr *Spawn : Task.Spawns)
+          if (!llvm::is_contained(C.Spawns, Spawn))
+            C.Spawns.push_back(Spawn);
+      }
+      std::optional<SymbolicCount> Sum =
+          Runs ? addCounts(Total, *Runs) : std::nullopt;
+      if (!Sum)
+        return std::nullopt;
+      Total = *Sum;
+    }
+    // Only a difference in the offset is certain: `n` against `n - 1` differ
+    // for every n, `n` against `2 * n` only when n is not 0.
+    if (C.Spawns.empty() || Total.isConstant() || !Total.sameSymbol(*Count) ||
+        Total.Coef != Count->Coef || Total.Offset == Count->Offset)
+      return std::nullopt;
+    C.CountText = Count->str();
+    C.CountedDownText = Total.str();
+    C.SymbolicBlocks = Total.Offset < Count->Offset;
     return C;
   }
 

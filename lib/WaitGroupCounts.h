@@ -1,4 +1,5 @@
-//===--- WaitGroupCounts.h - wait groups whose count cannot reach zero -*- C++ -*-===//
+//===--- WaitGroupCounts.h - wait groups whose count cannot reach zero -*- C++
+//-*-===//
 //
 // The decisions behind taskleak-waitgroup-mismatch, on the facts of
 // lib/SyncObjects for a local wait group or latch:
@@ -9,8 +10,14 @@
 //  3. a constant count (the constructor's count argument, or the owner's one
 //     unconditional add) that differs from the statically known total of the
 //     count-downs of the tasks (each task times its instances; for a phased
-//     barrier, one per participant);
-//  4. a task that waits on the group before its last count-down.
+//     barrier, one per participant); or a symbolic count (`workers.size()`,
+//     `n`) that is not the same expression of the same variable as the
+//     count-downs (`workers.size() - 1` against a task per element);
+//  4. a task that waits on the group before its last count-down;
+//  5. per round of a loop: the constant amount the owner adds in each round
+//     against the count-downs of the tasks it starts in that round (each
+//     started once a round, directly in the loop's body), when every add and
+//     every count-down is of that loop.
 // Nothing is said when the group escapes.
 //
 //===----------------------------------------------------------------------===//
@@ -61,13 +68,30 @@ struct WaitGroupFindings {
     const clang::Expr *CountExpr = nullptr;
     int64_t Count = 0;
     int64_t CountedDown = 0;
+    /// Symbolic counts (lib/TripCounts.h): both sides as written, e.g.
+    /// "workers.size() - 1" and "workers.size()"; empty when both are
+    /// constants (then Count and CountedDown say it).
+    std::string CountText, CountedDownText;
+    /// Symbolic: whether the count-downs fall short of the count.
+    bool SymbolicBlocks = false;
     /// The spawns of the tasks that count down.
     llvm::SmallVector<const clang::Expr *, 4> Spawns;
   };
   std::optional<CountMismatch> Mismatch;
 
+  /// 5. In a loop, an add per round that differs from the count-downs of
+  /// the tasks started in that round.
+  struct RoundMismatch {
+    const clang::CXXMemberCallExpr *Add = nullptr;
+    llvm::StringRef Method;
+    int64_t Added = 0;
+    int64_t CountedDown = 0;
+    llvm::SmallVector<const clang::Expr *, 2> Spawns;
+  };
+  std::optional<RoundMismatch> Round;
+
   bool empty() const {
-    return AddsInTasks.empty() && Tasks.empty() && !Mismatch;
+    return AddsInTasks.empty() && Tasks.empty() && !Mismatch && !Round;
   }
 };
 
