@@ -312,3 +312,44 @@ void counter_condition() {
       --left;
   }).detach();
 }
+
+// Issue 9 (lifetime), known misses pinned: a detach that gives up the last
+// handle on a task that never ends, outside any loop of the spawner.
+#include <cassert>
+#include <cstdlib>
+
+void fixme_detach_endless_task() {
+  std::thread t([] {
+    for (;;)
+      poll_device();
+  });
+  t.detach(); // FIXME: should warn (endless task, last handle given up)
+}
+
+void fixme_detach_endless_task_with_assert() {
+  std::thread t([] {
+    while (true) {
+      poll_device();
+      assert(connect_once()); // the failure branch ends the process
+    }
+  });
+  t.detach(); // FIXME: should warn (assert's failure branch is no way out)
+}
+
+void fixme_detach_endless_task_with_abort() {
+  std::thread t([] {
+    while (true) {
+      if (!connect_once())
+        std::abort(); // ends the process, not the loop
+      poll_device();
+    }
+  });
+  t.detach(); // FIXME: should warn (abort is no way out)
+}
+
+// Hard negative: a one-shot task owning its state stays silent.
+void detach_one_shot_owning_task() {
+  auto state = std::make_shared<int>(0);
+  std::thread t([state] { *state = 1; work(); });
+  t.detach();
+}

@@ -567,3 +567,27 @@ void joined_temporary(int n) {
   for (int i = 0; i < n; ++i)
     std::thread([&] { handle(i); }).join();
 }
+
+// Issue 9 (lifetime), known misses pinned: the C form, a variable declared
+// before the loop and written in every iteration.
+void fixme_c_style_index(std::vector<std::thread> &pool) {
+  int i;
+  for (i = 0; i < 4; ++i)
+    pool.emplace_back([&i] { handle(i); }); // FIXME: should warn
+}
+
+void *fixme_worker(void *arg);
+void fixme_c_style_pthread(pthread_t *ids) {
+  int i;
+  for (i = 0; i < 4; ++i)
+    pthread_create(&ids[i], nullptr, fixme_worker, &i); // FIXME: should warn
+}
+
+// Hard negative: the variable is written once, before the loop.
+void c_style_written_once(std::vector<std::thread> &pool) {
+  int limit = 4;
+  for (int i = 0; i < 4; ++i)
+    pool.emplace_back([&limit] { handle(limit); });
+  for (auto &t : pool)
+    t.join();
+}

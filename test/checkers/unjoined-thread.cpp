@@ -471,3 +471,22 @@ void service_macro_return() {
   // CHECK-MESSAGES: :[[@LINE-1]]:3: note: 't' is still joinable when the function returns here
   t.join();
 }
+
+// Issue 9 (lifetime), known misses pinned.
+void fixme_throw_between_start_and_join() {
+  std::thread t(work);
+  if (failed())
+    throw std::runtime_error("failed"); // FIXME: should warn (t is joinable)
+  t.join();
+}
+
+class FixmeConditionalJoin {
+  std::thread worker_{work}; // FIXME: should warn (joined only if !done_)
+  bool done_ = false;
+
+public:
+  ~FixmeConditionalJoin() {
+    if (!done_)
+      worker_.join();
+  }
+};
