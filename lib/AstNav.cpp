@@ -1,6 +1,6 @@
 //===--- AstNav.cpp - walking the AST: loops, ways out, ancestors ---------===//
-#include "lib/Parents.h"
 #include "lib/AstNav.h"
+#include "lib/Parents.h"
 
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/SmallPtrSet.h"

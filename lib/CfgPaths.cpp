@@ -1,6 +1,6 @@
 //===--- CfgPaths.cpp - path search over a function's CFG -----------------===//
-#include "lib/Parents.h"
 #include "lib/CfgPaths.h"
+#include "lib/Parents.h"
 #include "lib/TripCounts.h"
 
 #include "clang/AST/ParentMapContext.h"
@@ -112,7 +112,7 @@ private:
       return nullptr;
     DynTypedNode N = DynTypedNode::create(*S);
     for (int Guard = 0; Guard < 64; ++Guard) {
-      const DynTypedNodeList Parents = Ctx.getParents(N);
+      const DynTypedNodeList Parents = getParents(Ctx, N);
       if (Parents.size() != 1)
         return nullptr;
       N = Parents[0];

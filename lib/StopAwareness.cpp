@@ -1,6 +1,6 @@
 //===--- StopAwareness.cpp - can a stop request wake this wait? ------------===//
-#include "lib/Parents.h"
 #include "lib/StopAwareness.h"
+#include "lib/Parents.h"
 #include "lib/AstNav.h"
 #include "lib/Expressions.h"
 #include "lib/InferredModels.h"

@@ -1,6 +1,6 @@
 //===--- SyncObjects.cpp - channels and wait groups a function owns --------===//
-#include "lib/Parents.h"
 #include "lib/SyncObjects.h"
+#include "lib/Parents.h"
 #include "lib/AstNav.h"
 #include "lib/TripCounts.h"
 

@@ -1,6 +1,6 @@
 //===--- TaskBody.cpp - spawn sites and the bodies they run ----------------===//
-#include "lib/Parents.h"
 #include "lib/TaskBody.h"
+#include "lib/Parents.h"
 #include "lib/Expressions.h"
 
 #include "clang/AST/DeclTemplate.h"

@@ -1,6 +1,6 @@
 //===--- ThreadLifetime.cpp - where a thread object starts and ends --------===//
-#include "lib/Parents.h"
 #include "lib/ThreadLifetime.h"
+#include "lib/Parents.h"
 #include "lib/Expressions.h"
 
 #include "lib/AstNav.h"

@@ -1,5 +1,6 @@
 //===--- TripCounts.cpp - constant trip counts of loops --------------------===//
 #include "lib/TripCounts.h"
+#include "lib/Parents.h"
 #include "lib/Library.h"
 
 #include "clang/AST/DeclTemplate.h"
@@ -149,7 +150,7 @@ static bool isElementAccess(StringRef Name) {
 static bool mayModify(const DeclRefExpr *DRE, ASTContext &Ctx) {
   const Expr *E = DRE;
   for (int Guard = 0; Guard < 16; ++Guard) {
-    const DynTypedNodeList Parents = Ctx.getParents(*E);
+    const DynTypedNodeList Parents = getParents(Ctx, *E);
     if (Parents.size() != 1)
       return true;
     const DynTypedNode &P = Parents[0];

@@ -1,5 +1,6 @@
 //===--- WaitGroupCounts.cpp - wait groups whose count cannot reach zero --===//
 #include "lib/WaitGroupCounts.h"
+#include "lib/Parents.h"
 #include "lib/CfgPaths.h"
 #include "lib/SyncObjects.h"
 #include "lib/TripCounts.h"
@@ -193,7 +194,7 @@ private:
   bool oncePerRound(const Stmt *S, const Stmt *Loop) {
     DynTypedNode N = DynTypedNode::create(*S);
     for (int Guard = 0; Guard < 64; ++Guard) {
-      const DynTypedNodeList Parents = Ctx.getParents(N);
+      const DynTypedNodeList Parents = getParents(Ctx, N);
       if (Parents.size() != 1)
         return false;
       const DynTypedNode Child = N;
