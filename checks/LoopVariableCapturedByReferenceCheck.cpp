@@ -27,7 +27,8 @@ static std::string describeVariable(const IterationCapture &C) {
 }
 
 /// "captures loop variable 'u' by reference", "receives the address of ...".
-static std::string describeReference(const IterationCapture &C) {
+static std::string describeReference(const IterationCapture &C,
+                                     const Library &Lib) {
   std::string What = describeVariable(C);
   switch (C.Ref.Kind) {
   case ReferenceKind::ExplicitCapture:
@@ -35,7 +36,6 @@ static std::string describeReference(const IterationCapture &C) {
     return "captures " + What + " by reference";
   case ReferenceKind::StdRef: {
     // The reference wrapper called, as the models name it.
-    const Library &Lib = Library::builtin();
     std::string Via =
         Lib.referenceWrapperName(dyn_cast_or_null<CallExpr>(C.Ref.Arg));
     if (Via.empty() && !Lib.models().ReferenceWrappers.empty())
@@ -73,7 +73,7 @@ void LoopVariableCapturedByReferenceCheck::check(
     {
       DiagnosticBuilder D =
           diag(C.Ref.Loc, "task spawned by '%0' %1; %2")
-          << Site->Name << describeReference(C)
+          << Site->Name << describeReference(C, *Lib)
           << (C.Scope.Kind == IterationVarKind::Induction
                   ? "the variable is shared by all iterations and changes "
                     "under the task"

@@ -237,7 +237,8 @@ llvm::SmallVector<TaskReference, 4> referencesByReference(const SpawnSite &S,
     const Expr *E = stripArg(Arg);
     TaskReference R;
     R.Arg = E;
-    if (const auto *Call = dyn_cast<CallExpr>(E); Call && isRefWrapperCall(Call)) {
+    if (const auto *Call = dyn_cast<CallExpr>(E);
+        Call && isRefWrapperCall(Call, *S.Lib)) {
       R.Kind = ReferenceKind::StdRef;
       R.Var = namedLocal(Call->getArg(0));
     } else if (const auto *UO = dyn_cast<UnaryOperator>(E);

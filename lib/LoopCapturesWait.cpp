@@ -35,12 +35,12 @@ bool typeNameContains(QualType T, StringRef Word) {
 /// A call that waits: join*, *wait* (wait_for, arrive_and_wait, sem_wait,
 /// WaitForNotification), acquire*, pthread_join, and get/result on a
 /// future. \p Object is the object of a member call.
-bool isWaitName(StringRef Name, const Expr *Object) {
+bool isWaitName(StringRef Name, const Expr *Object, const Library &Lib) {
   std::string L = Name.lower();
   StringRef N(L);
-  if (N.starts_with("join") || N.contains("wait") ||
-      N.starts_with("acquire") || Library::builtin().isJoinFunctionName(N) ||
-      N == "join_all" || N == "timed_join" || N.starts_with("try_join"))
+  if (N.starts_with("join") || N.contains("wait") || N.starts_with("acquire") ||
+      Lib.isJoinFunctionName(N) || N == "join_all" || N == "timed_join" ||
+      N.starts_with("try_join"))
     return true;
   return Object && (N == "get" || N == "result") &&
          typeNameContains(Object->getType(), "future");
@@ -49,18 +49,19 @@ bool isWaitName(StringRef Name, const Expr *Object) {
 /// Destroying an object of this type waits for the task: a std::jthread, a
 /// future of std::async, or something holding them (a container, a smart
 /// pointer, an optional).
-bool hasBlockingDestructor(QualType T, bool AsyncFuture, int Depth = 0) {
+bool hasBlockingDestructor(QualType T, bool AsyncFuture, const Library &Lib,
+                           int Depth = 0) {
   if (T->isReferenceType() || T->isPointerType() || Depth > 3)
     return false;
   const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return false;
-  if (Library::builtin().hasBlockingDestructor(RD, AsyncFuture))
+  if (Lib.hasBlockingDestructor(RD, AsyncFuture))
     return true;
   if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
     for (const TemplateArgument &A : Spec->getTemplateArgs().asArray())
       if (A.getKind() == TemplateArgument::Type &&
-          hasBlockingDestructor(A.getAsType(), AsyncFuture, Depth + 1))
+          hasBlockingDestructor(A.getAsType(), AsyncFuture, Lib, Depth + 1))
         return true;
   return false;
 }
@@ -81,7 +82,7 @@ bool isInsertion(StringRef N) {
 /// What becomes of the value of \p E (a spawn's result, `std::move(t)`):
 /// stored in a variable or container, waited for on the spot, destroyed at
 /// the end of the full-expression, or something else.
-FateResult fateOf(const Expr *E, ASTContext &Ctx) {
+FateResult fateOf(const Expr *E, const Library &Lib, ASTContext &Ctx) {
   const Expr *Cur = E;
   for (int Guard = 0; Guard < 24; ++Guard) {
     DynTypedNode P = parentOf(*Cur, Ctx);
@@ -116,31 +117,30 @@ FateResult fateOf(const Expr *E, ASTContext &Ctx) {
       const auto *Call =
           dyn_cast_or_null<CXXMemberCallExpr>(parentOf(*ME, Ctx).get<Expr>());
       const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
-      if (M && M->getIdentifier() && isWaitName(M->getName(), Cur))
+      if (M && M->getIdentifier() && isWaitName(M->getName(), Cur, Lib))
         return {Fate::Waited, nullptr};
       return {};
     }
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(PE)) {
       if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
           Op->getArg(1) == Cur)
-        return {Fate::Held, baseDecl(Op->getArg(0))};
+        return {Fate::Held, baseDecl(Op->getArg(0), Lib)};
       return {};
     }
     if (const auto *BO = dyn_cast<BinaryOperator>(PE)) {
       if (BO->getOpcode() == BO_Assign && BO->getRHS() == Cur)
-        return {Fate::Held, baseDecl(BO->getLHS())};
+        return {Fate::Held, baseDecl(BO->getLHS(), Lib)};
       return {};
     }
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(PE)) {
       const CXXMethodDecl *M = MC->getMethodDecl();
       if (M && M->getIdentifier() && isInsertion(M->getName()))
-        return {Fate::Held, baseDecl(MC->getImplicitObjectArgument())};
+        return {Fate::Held, baseDecl(MC->getImplicitObjectArgument(), Lib)};
       return {};
     }
     if (const auto *Call = dyn_cast<CallExpr>(PE)) {
       const FunctionDecl *FD = Call->getDirectCallee();
-      if (FD && (Call->isCallToStdMove() ||
-                 Library::builtin().isMoveFunction(FD))) {
+      if (FD && (Call->isCallToStdMove() || Lib.isMoveFunction(FD))) {
         Cur = PE;
         continue;
       }
@@ -154,6 +154,7 @@ FateResult fateOf(const Expr *E, ASTContext &Ctx) {
 /// Every local variable the task names: captured, referenced in the lambda
 /// body, or bound as an argument.
 void collectShared(const SpawnSite &S, llvm::SmallPtrSetImpl<const ValueDecl *> &Out) {
+  const Library &Lib = *S.Lib;
   std::function<void(const Stmt *)> Walk = [&](const Stmt *St) {
     if (!St)
       return;
@@ -173,12 +174,12 @@ void collectShared(const SpawnSite &S, llvm::SmallPtrSetImpl<const ValueDecl *> 
       if (C.capturesVariable())
         Out.insert(C.getCapturedVar());
     for (const Expr *Init : L->capture_inits())
-      if (const ValueDecl *D = baseDecl(Init))
+      if (const ValueDecl *D = baseDecl(Init, Lib))
         Out.insert(D);
     Walk(L->getBody());
   }
   for (const Expr *Arg : S.Task.BoundArgs)
-    if (const ValueDecl *D = baseDecl(Arg))
+    if (const ValueDecl *D = baseDecl(Arg, Lib))
       Out.insert(D);
 }
 
@@ -186,29 +187,29 @@ class WaitSearch {
 public:
   WaitSearch(const SpawnSite &S, const Stmt *Region, const ValueDecl *Var,
              ASTContext &Ctx)
-      : S(S), Region(Region), Var(Var), Ctx(Ctx) {}
+      : S(S), Lib(*S.Lib), Region(Region), Var(Var), Ctx(Ctx) {}
 
   bool run() {
     bool Async = S.Model->Kind == SpawnKind::Async;
     bool Emplaced = false;
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S.Call)) {
       // threads.emplace_back(...), pool.submit(...) (a YAML member spawn).
-      if (const ValueDecl *D = baseDecl(MC->getImplicitObjectArgument()))
+      if (const ValueDecl *D = baseDecl(MC->getImplicitObjectArgument(), Lib))
         addOwner(D);
       const CXXMethodDecl *M = MC->getMethodDecl();
-      Emplaced = M && M->getIdentifier() &&
-                 Library::builtin().isSpawnFactoryMember(M->getName());
+      Emplaced =
+          M && M->getIdentifier() && Lib.isSpawnFactoryMember(M->getName());
     }
     if (S.Model->Kind == SpawnKind::Pthread)
       if (const auto *Call = dyn_cast<CallExpr>(S.Call);
           Call && Call->getNumArgs() >= 1)
-        if (const ValueDecl *D = baseDecl(Call->getArg(0)))
+        if (const ValueDecl *D = baseDecl(Call->getArg(0), Lib))
           Holders.insert(D);
-    FateResult F = fateOf(S.Call, Ctx);
+    FateResult F = fateOf(S.Call, Lib, Ctx);
     if (F.F == Fate::Waited)
       return true;
     if (F.F == Fate::Temporary && !Emplaced && S.Call->isPRValue() &&
-        hasBlockingDestructor(S.Call->getType(), Async))
+        hasBlockingDestructor(S.Call->getType(), Async, Lib))
       return true;
     if (F.F == Fate::Held && F.Holder)
       addOwner(F.Holder);
@@ -235,7 +236,8 @@ private:
     if (const auto *DS = dyn_cast<DeclStmt>(St))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->getInit())
-          if (const ValueDecl *B = baseDecl(VD->getInit()); B && Shared.count(B))
+          if (const ValueDecl *B = baseDecl(VD->getInit(), Lib);
+              B && Shared.count(B))
             Shared.insert(VD);
     if (isa<LambdaExpr>(St))
       return;
@@ -244,7 +246,7 @@ private:
   }
 
   bool isTracked(const Expr *E) const {
-    const ValueDecl *D = baseDecl(E);
+    const ValueDecl *D = baseDecl(E, Lib);
     return D && (Holders.count(D) || Shared.count(D));
   }
 
@@ -256,7 +258,7 @@ private:
     const Expr *Object = nullptr;
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
       Object = MC->getImplicitObjectArgument();
-    if (isWaitName(FD->getName(), Object)) {
+    if (isWaitName(FD->getName(), Object, Lib)) {
       if (Object && isTracked(Object))
         return true;
       for (const Expr *Arg : Call->arguments())
@@ -265,28 +267,30 @@ private:
       return false;
     }
     // std::for_each(threads.begin(), threads.end(), std::mem_fn(&std::thread::join))
-    if (Library::builtin().isForEachAlgorithm(FD) && Call->getNumArgs() >= 2) {
-      const ValueDecl *D = baseDecl(Call->getArg(0));
+    if (Lib.isForEachAlgorithm(FD) && Call->getNumArgs() >= 2) {
+      const ValueDecl *D = baseDecl(Call->getArg(0), Lib);
       return D && Holders.count(D) &&
              mentionsWait(Call->getArg(Call->getNumArgs() - 1));
     }
     return false;
   }
 
-  static bool mentionsWait(const Stmt *St) {
+  bool mentionsWait(const Stmt *St) const {
     if (!St)
       return false;
     if (const auto *DRE = dyn_cast<DeclRefExpr>(St))
       if (const auto *M = dyn_cast<CXXMethodDecl>(DRE->getDecl());
-          M && M->getIdentifier() && isWaitName(M->getName(), nullptr))
+          M && M->getIdentifier() && isWaitName(M->getName(), nullptr, Lib))
         return true;
     if (const auto *Call = dyn_cast<CallExpr>(St))
       if (const FunctionDecl *FD = Call->getDirectCallee();
           FD && FD->getIdentifier() &&
-          isWaitName(FD->getName(),
-                     isa<CXXMemberCallExpr>(Call)
-                         ? cast<CXXMemberCallExpr>(Call)->getImplicitObjectArgument()
-                         : nullptr))
+          isWaitName(
+              FD->getName(),
+              isa<CXXMemberCallExpr>(Call)
+                  ? cast<CXXMemberCallExpr>(Call)->getImplicitObjectArgument()
+                  : nullptr,
+              Lib))
         return true;
     for (const Stmt *Child : St->children())
       if (mentionsWait(Child))
@@ -301,7 +305,7 @@ private:
       if (!St || Found)
         return;
       if (const auto *E = dyn_cast<Expr>(St))
-        if (const ValueDecl *D = baseDecl(E);
+        if (const ValueDecl *D = baseDecl(E, Lib);
             D && Shared.count(D) && typeNameContains(D->getType(), "atomic"))
           Found = true;
       for (const Stmt *Child : St->children())
@@ -328,19 +332,19 @@ private:
     if (isa<LambdaExpr>(St))
       return false;
     if (const auto *R = dyn_cast<CXXForRangeStmt>(St))
-      if (const ValueDecl *D = baseDecl(R->getRangeInit());
+      if (const ValueDecl *D = baseDecl(R->getRangeInit(), Lib);
           D && Holders.count(D))
         Holders.insert(R->getLoopVariable());
     if (const auto *Call = dyn_cast<CallExpr>(St)) {
       if (waitsHere(Call))
         return true;
       if ((Call->isCallToStdMove() ||
-           Library::builtin().isMoveFunction(Call->getDirectCallee())) &&
+           Lib.isMoveFunction(Call->getDirectCallee())) &&
           Call->getNumArgs() == 1) {
-        const ValueDecl *D = baseDecl(Call->getArg(0));
+        const ValueDecl *D = baseDecl(Call->getArg(0), Lib);
         if (D && std::find(Owners.begin(), Owners.end(), D) != Owners.end()) {
           MovedFrom.insert(D);
-          FateResult F = fateOf(Call, Ctx);
+          FateResult F = fateOf(Call, Lib, Ctx);
           if (F.F == Fate::Waited)
             return true;
           if (F.F == Fate::Held && F.Holder)
@@ -376,7 +380,7 @@ private:
         continue;
       const auto *VD = dyn_cast<VarDecl>(D);
       if (!VD || !VD->hasLocalStorage() ||
-          !hasBlockingDestructor(VD->getType(), Async))
+          !hasBlockingDestructor(VD->getType(), Async, Lib))
         return false;
       DynTypedNode P = parentOf(*VD, Ctx);
       const auto *DS = P.get<DeclStmt>();
@@ -391,6 +395,7 @@ private:
   }
 
   const SpawnSite &S;
+  const Library &Lib;
   const Stmt *Region;
   const ValueDecl *Var;
   ASTContext &Ctx;
@@ -406,7 +411,7 @@ private:
 
 bool waitedWithin(const SpawnSite &S, const Stmt *Region, const ValueDecl *Var,
                   ASTContext &Ctx) {
-  if (!Region || !S.Model)
+  if (!Region || !S.Model || !S.Lib)
     return false;
   return WaitSearch(S, Region, Var, Ctx).run();
 }

@@ -57,10 +57,6 @@ static const Expr *objectBase(const Expr *E) {
   return nullptr;
 }
 
-static bool isSharedHandleType(QualType T) {
-  return Library::builtin().isAliasingHandleType(T);
-}
-
 /// The class of an object expression, through a pointer.
 static const CXXRecordDecl *recordOf(QualType T) {
   T = T.getNonReferenceType();
@@ -136,7 +132,7 @@ bool StopAwareness::ownedBy(const Expr *Object, const FunctionDecl *FD) const {
       continue;
     }
     if (const Expr *Base = objectBase(E)) {
-      if (isSharedHandleType(strip(Base)->getType()) &&
+      if (Lib.isAliasingHandleType(strip(Base)->getType()) &&
           !isa<ArraySubscriptExpr>(E) &&
           !(isa<CXXOperatorCallExpr>(E) &&
             cast<CXXOperatorCallExpr>(E)->getOperator() == OO_Subscript))
@@ -151,7 +147,7 @@ bool StopAwareness::ownedBy(const Expr *Object, const FunctionDecl *FD) const {
         VD->getDeclContext() != FD)
       return false;
     if (!VD->getType()->isReferenceType())
-      return !isSharedHandleType(VD->getType());
+      return !Lib.isAliasingHandleType(VD->getType());
     // `for (auto &t : threads)` over a local container.
     for (const DynTypedNode &P : getParents(Ctx, *VD))
       if (const auto *DS = P.get<DeclStmt>())
@@ -265,7 +261,7 @@ void StopAwareness::scanStopPath(const FunctionDecl *FD, const Stmt *Body) {
     for (const Expr *A : Args) {
       if (!A || Lib.isStopTokenType(A->getType()))
         continue;
-      TaskCallable C = resolveCallable(A, Ctx);
+      TaskCallable C = resolveCallable(A, Lib, Ctx);
       if (C.Function)
         addWakersOf(C.body(), 0);
     }
@@ -303,7 +299,7 @@ bool StopAwareness::isWokenOnStop(const Expr *Object) {
   // type: one that is woken on stop somewhere is enough.
   bool Indirect = !K || K->getType()->isReferenceType() ||
                   K->getType()->isPointerType() ||
-                  isSharedHandleType(K->getType());
+                  Lib.isAliasingHandleType(K->getType());
   if (!Indirect)
     return false;
   const CXXRecordDecl *RD = recordOf(strip(Object)->getType());

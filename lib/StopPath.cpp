@@ -186,7 +186,7 @@ bool StopPath::wakes(const ValueDecl *Flag, const Expr *Object) {
     return true;
   const bool Indirect = !K || K->getType()->isReferenceType() ||
                         K->getType()->isPointerType() ||
-                        Library::builtin().isAliasingHandleType(K->getType());
+                        TA.library().isAliasingHandleType(K->getType());
   const CXXRecordDecl *RD = recordOfType(ignoreWrappers(Object)->getType());
   return Indirect && RD && It->second.count(RD->getCanonicalDecl());
 }

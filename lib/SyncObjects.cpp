@@ -92,7 +92,7 @@ private:
       }
       if (const auto *Call = dyn_cast<CallExpr>(Arg)) {
         const FunctionDecl *FD = Call->getDirectCallee();
-        if (FD && Library::builtin().isReferenceWrapperCall(Call)) {
+        if (FD && Lib.isReferenceWrapperCall(Call)) {
           Arg = Call->getArg(0);
           continue;
         }

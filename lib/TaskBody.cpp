@@ -24,7 +24,7 @@ const Stmt *userBody(const FunctionDecl *FD) {
 const Stmt *TaskCallable::body() const { return userBody(Function); }
 
 /// Strips what does not change which callable an expression denotes.
-static const Expr *strip(const Expr *E) {
+static const Expr *strip(const Expr *E, const Library &Lib) {
   for (int Guard = 0; E && Guard < 32; ++Guard) {
     const Expr *Next = ignoreWrappers(E, FunctionalCasts);
     if (Next != E) {
@@ -34,8 +34,7 @@ static const Expr *strip(const Expr *E) {
       // std::function made from it.
       if (CE->getNumArgs() == 1 && CE->getConstructor() &&
           (CE->getConstructor()->isCopyOrMoveConstructor() ||
-           Library::builtin().isCallableWrapper(
-               CE->getConstructor()->getParent())))
+           Lib.isCallableWrapper(CE->getConstructor()->getParent())))
         Next = CE->getArg(0);
     } else if (const auto *Conv = dyn_cast<CXXMemberCallExpr>(Next);
                Conv && isa_and_nonnull<CXXConversionDecl>(Conv->getMethodDecl())) {
@@ -49,8 +48,7 @@ static const Expr *strip(const Expr *E) {
         Next = Call->getArg(0);
       else if (const FunctionDecl *FD = Call->getDirectCallee();
                FD && Call->getNumArgs() == 1 &&
-               (Library::builtin().isMoveFunction(FD) ||
-                Library::builtin().isReferenceWrapperCall(Call)))
+               (Lib.isMoveFunction(FD) || Lib.isReferenceWrapperCall(Call)))
         Next = Call->getArg(0);
     }
     if (Next == E)
@@ -77,11 +75,12 @@ static const CXXMethodDecl *callOperatorOf(const CXXRecordDecl *RD) {
   return nullptr;
 }
 
-TaskCallable resolveCallable(const Expr *E, ASTContext &Ctx) {
+TaskCallable resolveCallable(const Expr *E, const Library &Lib,
+                             ASTContext &Ctx) {
   TaskCallable C;
   C.LambdaIsInline = true;
   for (int Guard = 0; E && Guard < 16; ++Guard) {
-    E = strip(E);
+    E = strip(E, Lib);
     if (const auto *L = dyn_cast<LambdaExpr>(E)) {
       C.Lambda = L;
       C.Function = L->getCallOperator();
@@ -125,7 +124,7 @@ TaskCallable resolveCallable(const Expr *E, ASTContext &Ctx) {
     }
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *FD = Call->getDirectCallee();
-      if (FD && Call->getNumArgs() >= 1 && Library::builtin().isBinder(FD)) {
+      if (FD && Call->getNumArgs() >= 1 && Lib.isBinder(FD)) {
         for (unsigned I = 1; I < Call->getNumArgs(); ++I)
           C.BoundArgs.push_back(Call->getArg(I));
         E = Call->getArg(0);
@@ -146,13 +145,14 @@ TaskCallable resolveCallable(const Expr *E, ASTContext &Ctx) {
 /// The coroutine that co_spawn runs: `co_spawn(ex, session(sock), token)`
 /// runs session's body; `co_spawn(ex, [&]() -> awaitable<void> {...}, token)`
 /// runs the lambda's.
-static TaskCallable resolveCoroutine(const Expr *E, ASTContext &Ctx) {
-  const Expr *S = strip(E);
+static TaskCallable resolveCoroutine(const Expr *E, const Library &Lib,
+                                     ASTContext &Ctx) {
+  const Expr *S = strip(E, Lib);
   if (const auto *Call = dyn_cast<CallExpr>(S)) {
     TaskCallable C;
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call)) {
       // An immediately invoked lambda or functor.
-      C = resolveCallable(Op->getArg(0), Ctx);
+      C = resolveCallable(Op->getArg(0), Lib, Ctx);
       return C;
     }
     C.Function = Call->getDirectCallee();
@@ -160,7 +160,7 @@ static TaskCallable resolveCoroutine(const Expr *E, ASTContext &Ctx) {
       C.BoundArgs.push_back(Arg);
     return C;
   }
-  return resolveCallable(E, Ctx);
+  return resolveCallable(E, Lib, Ctx);
 }
 
 static const VarDecl *directlyInitializedVar(const Expr *E, ASTContext &Ctx) {
@@ -186,7 +186,7 @@ static const VarDecl *directlyInitializedVar(const Expr *E, ASTContext &Ctx) {
 /// starts a std::thread), the task comes from the caller: the call of the
 /// spawn function is the spawn site, not the thread inside it.
 static bool forwardsOwnSpawnParameter(const Library &Lib, const Expr *Callable) {
-  const auto *DRE = dyn_cast<DeclRefExpr>(strip(Callable));
+  const auto *DRE = dyn_cast<DeclRefExpr>(strip(Callable, Lib));
   const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
   if (!P)
     return false;
@@ -197,6 +197,7 @@ static bool forwardsOwnSpawnParameter(const Library &Lib, const Expr *Callable) 
 std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
                                     ASTContext &Ctx) {
   SpawnSite S;
+  S.Lib = &Lib;
   S.Call = E;
   if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
     const CXXConstructorDecl *Ctor = CE->getConstructor();
@@ -208,7 +209,7 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
     S.CallableArg = CE->getArg(0);
     if (forwardsOwnSpawnParameter(Lib, S.CallableArg))
       return std::nullopt;
-    S.Task = resolveCallable(S.CallableArg, Ctx);
+    S.Task = resolveCallable(S.CallableArg, Lib, Ctx);
     for (unsigned I = 1; I < CE->getNumArgs(); ++I)
       S.Task.BoundArgs.push_back(CE->getArg(I));
     S.Name = S.Model->Name;
@@ -232,7 +233,7 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
       if (!S.Model)
         return std::nullopt;
       S.CallableArg = Call->getArg(0);
-      S.Task = resolveCallable(S.CallableArg, Ctx);
+      S.Task = resolveCallable(S.CallableArg, Lib, Ctx);
       for (unsigned I = 1; I < Call->getNumArgs(); ++I)
         S.Task.BoundArgs.push_back(Call->getArg(I));
       S.Name = S.Model->Name;
@@ -255,14 +256,14 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const Expr *E,
   if (forwardsOwnSpawnParameter(Lib, S.CallableArg))
     return std::nullopt;
   if (S.Model->Kind == SpawnKind::CoSpawn) {
-    S.Task = resolveCoroutine(S.CallableArg, Ctx);
+    S.Task = resolveCoroutine(S.CallableArg, Lib, Ctx);
     // The token follows the coroutine; real Asio adds a defaulted constraint
     // parameter after it, which is not the token.
     if (Call->getNumArgs() > Arg + 1 &&
         !isa<CXXDefaultArgExpr>(Call->getArg(Arg + 1)))
       S.CompletionToken = Call->getArg(Arg + 1);
   } else {
-    S.Task = resolveCallable(S.CallableArg, Ctx);
+    S.Task = resolveCallable(S.CallableArg, Lib, Ctx);
     for (unsigned I = Arg + 1; I < Call->getNumArgs(); ++I)
       S.Task.BoundArgs.push_back(Call->getArg(I));
   }

@@ -37,6 +37,8 @@ struct TaskCallable {
 struct SpawnSite {
   const clang::Expr *Call = nullptr; ///< CallExpr or CXXConstructExpr
   const SpawnModel *Model = nullptr;
+  /// The library whose models recognised the spawn (the session's).
+  const Library *Lib = nullptr;
   std::string Name;               ///< e.g. "std::thread", "golike::go"
   const clang::Expr *CallableArg = nullptr;
   const clang::Expr *CompletionToken = nullptr; ///< co_spawn only
@@ -52,7 +54,8 @@ std::optional<SpawnSite> matchSpawn(const Library &Lib, const clang::Expr *E,
                                     clang::ASTContext &Ctx);
 
 /// Resolves a callable expression to the function it runs.
-TaskCallable resolveCallable(const clang::Expr *E, clang::ASTContext &Ctx);
+TaskCallable resolveCallable(const clang::Expr *E, const Library &Lib,
+                             clang::ASTContext &Ctx);
 
 /// The user-written body of a function; for a coroutine, the body inside the
 /// compiler-generated coroutine statement.

@@ -74,12 +74,12 @@ const DeclRefExpr *firstRealUse(const Stmt *S, const ValueDecl *D,
   return First;
 }
 
-bool isRefWrapperCall(const CallExpr *Call) {
+bool isRefWrapperCall(const CallExpr *Call, const Library &Lib) {
   const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-  return FD && Library::builtin().isReferenceWrapperCall(Call);
+  return FD && Lib.isReferenceWrapperCall(Call);
 }
 
-const ValueDecl *baseDecl(const Expr *E) {
+const ValueDecl *baseDecl(const Expr *E, const Library &Lib) {
   for (int Guard = 0; E && Guard < 16; ++Guard) {
     E = E->IgnoreParenCasts();
     if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
@@ -135,9 +135,8 @@ const ValueDecl *baseDecl(const Expr *E) {
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *FD = Call->getDirectCallee();
       if (FD && Call->getNumArgs() >= 1 &&
-          (Call->isCallToStdMove() || Library::builtin().isMoveFunction(FD) ||
-           Library::builtin().isObjectAccessor(FD) ||
-           isRefWrapperCall(Call))) {
+          (Call->isCallToStdMove() || Lib.isMoveFunction(FD) ||
+           Lib.isObjectAccessor(FD) || isRefWrapperCall(Call, Lib))) {
         E = Call->getArg(0);
         continue;
       }

@@ -17,6 +17,8 @@
 
 namespace taskleak {
 
+class Library;
+
 /// Calls \p F on every DeclRefExpr to \p D in \p S, nested lambdas
 /// included. A nested lambda's plain captures (`[&u]`, `[u]`) are not uses of
 /// their own: its body names what it uses; init-captures
@@ -46,12 +48,12 @@ bool isReadOnlyUse(const clang::Expr *E, clang::ASTContext &Ctx);
 bool isCopyable(clang::QualType T, const clang::ASTContext &Ctx);
 
 /// `std::ref(x)`, `std::cref(x)`, `boost::ref(x)`, `boost::cref(x)`.
-bool isRefWrapperCall(const clang::CallExpr *Call);
+bool isRefWrapperCall(const clang::CallExpr *Call, const Library &Lib);
 
 /// The declaration an expression denotes an object of: `t`, `threads[i]`,
 /// `threads.back()`, `*p`, `p->`, `this->workers_` (the field), `conn.thread`
 /// (`conn`), through std::move/forward/ref and address-of.
-const clang::ValueDecl *baseDecl(const clang::Expr *E);
+const clang::ValueDecl *baseDecl(const clang::Expr *E, const Library &Lib);
 
 } // namespace taskleak
 
