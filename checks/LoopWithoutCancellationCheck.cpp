@@ -58,7 +58,7 @@ void LoopWithoutCancellationCheck::onEndOfTranslationUnit() {
     if (F.Function->getReturnType()->isVoidType() &&
         !isa<CoroutineBodyStmt>(F.Function->getBody()))
       if (std::optional<std::string> Token = stopTokenInScope(F.Function))
-        Fix = stopRequestedLoopHeader(Loop, *Token, *Ctx);
+        Fix = stopRequestedLoopHeader(Loop, *Token);
     {
       DiagnosticBuilder D =
           diag(Loop->getBeginLoc(), "endless loop in a task reaches no "

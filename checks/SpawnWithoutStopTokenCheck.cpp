@@ -102,7 +102,7 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
   for (const UncancellableLoop &Loop : Loops) {
     if (Loop.Function != Op)
       return std::nullopt; // the loop is in a function the token cannot reach
-    std::optional<FixIts> Header = stopRequestedLoopHeader(Loop.Loop, Token, Ctx);
+    std::optional<FixIts> Header = stopRequestedLoopHeader(Loop.Loop, Token);
     if (!Header)
       return std::nullopt;
     Fix.append(Header->begin(), Header->end());

@@ -53,7 +53,8 @@ Count times(Count A, Count B) {
 
 /// The channel's buffer size: its capacity argument, 0 when absent; none
 /// when it is not a constant.
-std::optional<int64_t> capacityOf(const VarDecl *Var, const ChannelModel &M,
+std::optional<int64_t> capacityOf(const VarDecl * /*Var*/,
+                                  const ChannelModel &M,
                                   const ChannelConstruction &C,
                                   const ASTContext &Ctx) {
   const CXXConstructExpr *CE = C.Construct;

@@ -24,8 +24,8 @@ static bool isLiteralTrue(const Expr *C) {
   return false;
 }
 
-std::optional<FixIts> stopRequestedLoopHeader(const Stmt *Loop, StringRef Token,
-                                              const ASTContext &Ctx) {
+std::optional<FixIts> stopRequestedLoopHeader(const Stmt *Loop,
+                                              StringRef Token) {
   std::string Cond = ("!" + Token + ".stop_requested()").str();
   FixIts Fix;
   auto ReplaceCond = [&](const Expr *C) -> bool {

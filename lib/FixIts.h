@@ -16,8 +16,7 @@ using FixIts = llvm::SmallVector<clang::FixItHint, 4>;
 /// `do ... while (true)`) to run while \p Token has no stop request. None when
 /// the header is written in a macro or has init/increment parts.
 std::optional<FixIts> stopRequestedLoopHeader(const clang::Stmt *Loop,
-                                              llvm::StringRef Token,
-                                              const clang::ASTContext &Ctx);
+                                              llvm::StringRef Token);
 
 /// The name of a std::stop_token/std::stop_source that the body of \p FD can
 /// use: a named parameter, or a variable its lambda captures.

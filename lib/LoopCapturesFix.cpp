@@ -35,7 +35,7 @@ bool lambdaOnlyReads(const LambdaExpr *L, const VarDecl *V, ASTContext &Ctx) {
 bool safeToCopyInto(const LambdaExpr *L, const ValueDecl *V, ASTContext &Ctx) {
   const auto *VD = dyn_cast<VarDecl>(V);
   return VD && !isa<DecompositionDecl>(VD) && VD->getIdentifier() &&
-         isCopyable(VD->getType(), Ctx) && inFile(L->getBeginLoc()) &&
+         isCopyable(VD->getType()) && inFile(L->getBeginLoc()) &&
          inFile(L->getEndLoc()) && lambdaOnlyReads(L, VD, Ctx);
 }
 
@@ -100,7 +100,7 @@ byValueFixes(llvm::ArrayRef<IterationCapture> Captures, const SpawnSite &S,
       if ((K != SpawnKind::StdThread && K != SpawnKind::JThread &&
            K != SpawnKind::Async) ||
           !VD || isa<DecompositionDecl>(VD) || !R.Param || !Call ||
-          !isCopyable(VD->getType(), Ctx))
+          !isCopyable(VD->getType()))
         break;
       QualType PT = R.Param->getType();
       if (PT->isDependentType() ||

@@ -14,11 +14,13 @@ namespace {
 // isInstantiated() and isInTemplateInstantiation() without clang's parent
 // map of the whole TU (lib/Parents.h).
 AST_MATCHER(Decl, isInstantiatedDecl) {
+  (void)Builder;
   return inTemplateInstantiation(Finder->getASTContext(),
                                  DynTypedNode::create(Node),
                                  /*IncludeSelf=*/true);
 }
 AST_MATCHER(Stmt, isInInstantiation) {
+  (void)Builder;
   return inTemplateInstantiation(Finder->getASTContext(),
                                  DynTypedNode::create(Node));
 }

@@ -76,7 +76,7 @@ static const CXXMethodDecl *callOperatorOf(const CXXRecordDecl *RD) {
 }
 
 TaskCallable resolveCallable(const Expr *E, const Library &Lib,
-                             ASTContext &Ctx) {
+                             ASTContext & /*Ctx*/) {
   TaskCallable C;
   C.LambdaIsInline = true;
   for (int Guard = 0; E && Guard < 16; ++Guard) {

@@ -147,7 +147,7 @@ const ValueDecl *baseDecl(const Expr *E, const Library &Lib) {
   return nullptr;
 }
 
-bool isCopyable(QualType T, const ASTContext &Ctx) {
+bool isCopyable(QualType T) {
   if (T.isNull() || T->isDependentType() || T.isVolatileQualified() ||
       T->isArrayType() || T->isReferenceType())
     return false;

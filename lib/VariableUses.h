@@ -45,7 +45,7 @@ bool isReadOnlyUse(const clang::Expr *E, clang::ASTContext &Ctx);
 /// capture or a decay-copy: scalars and trivially copyable types, classes
 /// with an accessible, non-deleted copy constructor taking a const
 /// reference. Arrays and volatile types are not.
-bool isCopyable(clang::QualType T, const clang::ASTContext &Ctx);
+bool isCopyable(clang::QualType T);
 
 /// `std::ref(x)`, `std::cref(x)`, `boost::ref(x)`, `boost::cref(x)`.
 bool isRefWrapperCall(const clang::CallExpr *Call, const Library &Lib);

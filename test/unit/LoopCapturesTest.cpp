@@ -175,10 +175,10 @@ TEST(LoopCaptures, Copyable) {
     auto M = match(varDecl(hasName(Name)).bind("v"), Ctx);
     return M.front().getNodeAs<VarDecl>("v")->getType();
   };
-  EXPECT_TRUE(isCopyable(TypeOf("t_"), Ctx));
-  EXPECT_FALSE(isCopyable(TypeOf("o_"), Ctx));
-  EXPECT_TRUE(isCopyable(TypeOf("i_"), Ctx));
-  EXPECT_FALSE(isCopyable(TypeOf("a_"), Ctx));
+  EXPECT_TRUE(isCopyable(TypeOf("t_")));
+  EXPECT_FALSE(isCopyable(TypeOf("o_")));
+  EXPECT_TRUE(isCopyable(TypeOf("i_")));
+  EXPECT_FALSE(isCopyable(TypeOf("a_")));
 }
 
 } // namespace
