@@ -14,8 +14,8 @@ using namespace clang::ast_matchers;
 namespace taskleak {
 
 void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
-  if (library())
-    Finder->addMatcher(detachCandidate(), this);
+  if (const Library *Lib = library())
+    Finder->addMatcher(detachCandidate(*Lib), this);
 }
 
 void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {

@@ -43,7 +43,8 @@ static bool expandedFromMacro(const Stmt *S, const llvm::Regex &Pattern,
 }
 
 void UnjoinedThreadCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(threadObjectCandidate(), this);
+  if (const Library *Lib = library())
+    Finder->addMatcher(threadObjectCandidate(*Lib), this);
 }
 
 void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {

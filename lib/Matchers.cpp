@@ -67,16 +67,25 @@ DeclarationMatcher taskFunctionCandidate() {
       .bind("func");
 }
 
-static std::vector<StringRef> threadClassNames() {
+static std::vector<StringRef> threadClassNames(const Library &Lib) {
   std::vector<StringRef> Names;
-  for (const ThreadClass &C : threadClasses())
+  for (const ThreadClassModel &C : Lib.threadClasses())
     Names.push_back(C.Type);
   return Names;
 }
 
-DeclarationMatcher threadObjectCandidate() {
+/// The members that detach a thread of some thread class.
+static std::vector<StringRef> detachNames(const Library &Lib) {
+  std::vector<StringRef> Names;
+  for (const ThreadClassModel &C : Lib.threadClasses())
+    for (const std::string &N : C.Detach)
+      Names.push_back(N);
+  return Names;
+}
+
+DeclarationMatcher threadObjectCandidate(const Library &Lib) {
   auto ThreadType = hasType(hasUnqualifiedDesugaredType(recordType(
-      hasDeclaration(namedDecl(hasAnyName(threadClassNames()))))));
+      hasDeclaration(namedDecl(hasAnyName(threadClassNames(Lib)))))));
   return decl(unless(isExpansionInSystemHeader()),
               anyOf(varDecl(hasLocalStorage(), unless(parmVarDecl()),
                             ThreadType),
@@ -85,12 +94,11 @@ DeclarationMatcher threadObjectCandidate() {
       .bind("thread");
 }
 
-StatementMatcher detachCandidate() {
+StatementMatcher detachCandidate(const Library &Lib) {
   return cxxMemberCallExpr(
-             callee(cxxMethodDecl(hasName("detach"),
-                                  ofClass(hasAnyName(threadClassNames())))),
-             unless(isExpansionInSystemHeader()),
-             unless(isInInstantiation()))
+             callee(cxxMethodDecl(hasAnyName(detachNames(Lib)),
+                                  ofClass(hasAnyName(threadClassNames(Lib))))),
+             unless(isExpansionInSystemHeader()), unless(isInInstantiation()))
       .bind("detach");
 }
 

@@ -23,11 +23,12 @@ clang::ast_matchers::DeclarationMatcher taskFunctionCandidate();
 
 /// Local variables (not parameters) and data members of a thread class
 /// (lib/ThreadLifetime.h) outside system headers, bound to "thread".
-clang::ast_matchers::DeclarationMatcher threadObjectCandidate();
+clang::ast_matchers::DeclarationMatcher
+threadObjectCandidate(const Library &Lib);
 
-/// `detach()` calls on an object of a thread class outside system headers,
-/// bound to "detach".
-clang::ast_matchers::StatementMatcher detachCandidate();
+/// Calls of a thread class's detach member (`thread-classes:` models) on an
+/// object of that class outside system headers, bound to "detach".
+clang::ast_matchers::StatementMatcher detachCandidate(const Library &Lib);
 
 } // namespace taskleak
 
