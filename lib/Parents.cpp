@@ -9,6 +9,7 @@
 #include "llvm/ADT/PointerUnion.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -91,11 +92,20 @@ public:
     Stack.pop_back();
     return Result;
   }
+#if LLVM_VERSION_MAJOR >= 22
+  // LLVM 22 lets a caller skip the qualifier of an elaborated type loc.
+  bool TraverseTypeLoc(TypeLoc TL, bool TraverseQualifier = true) {
+#else
   bool TraverseTypeLoc(TypeLoc TL) {
+#endif
     if (!TL)
       return true;
     Stack.push_back(DynTypedNode::create(TL));
+#if LLVM_VERSION_MAJOR >= 22
+    bool Result = Base::TraverseTypeLoc(TL, TraverseQualifier);
+#else
     bool Result = Base::TraverseTypeLoc(TL);
+#endif
     Stack.pop_back();
     return Result;
   }
