@@ -9,15 +9,18 @@
 
 namespace taskleak {
 
-/// Finds blocking waits in a task that has a stop token which a stop request
-/// cannot wake (condition variables, semaphores, futures, joins, latches,
-/// channel receives), so the task stays blocked after request_stop().
+/// Finds blocking waits and long sleeps in a task that has a stop token or a
+/// stop flag which a stop request cannot wake (condition variables,
+/// semaphores, futures, joins, latches, channel receives, sleeps), so the task
+/// stays blocked after the stop request.
 ///
 /// For the user-facing documentation see:
 /// docs/checks/blocking-wait-ignores-stop-token.md
 class BlockingWaitIgnoresStopTokenCheck : public TaskleakCheck {
 public:
-  using TaskleakCheck::TaskleakCheck;
+  BlockingWaitIgnoresStopTokenCheck(llvm::StringRef Name,
+                                    clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
@@ -26,6 +29,9 @@ public:
 private:
   void reportFlagWaits(StopAwareness &Awareness, const clang::FunctionDecl *FD,
                        const FlagStopPath &P);
+  void reportLongSleeps(StopAwareness &Awareness, const clang::FunctionDecl *FD,
+                        const StopHandle *Handle, const FlagStopPath *Flag);
+  const unsigned LongSleepMilliseconds;
   llvm::DenseSet<clang::SourceLocation> Reported;
 };
 

@@ -65,6 +65,11 @@ std::string TaskleakCheck::regexOption(llvm::StringRef Name,
   return "";
 }
 
+unsigned TaskleakCheck::unsignedOption(llvm::StringRef Name,
+                                       llvm::StringRef Default) {
+  return Options.get<unsigned>(Name, decimal(Default));
+}
+
 void TaskleakCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "ModelFile", Options_.ModelFile);

@@ -43,6 +43,10 @@ protected:
   /// in taskleak-clangd also an error at the main file's first line) and
   /// counts as empty.
   std::string regexOption(llvm::StringRef Name, llvm::StringRef Default);
+  /// The unsigned option \p Name (check-local), \p Default (the manifest's
+  /// decimal string) when not set; clang-tidy reports a value that is not a
+  /// number and uses the default.
+  unsigned unsignedOption(llvm::StringRef Name, llvm::StringRef Default);
 
   /// The models for the current main file; null when they could not be
   /// loaded (the error has been reported).

@@ -113,6 +113,8 @@ Library::Library(const ModelSet &M)
     WaitGroups[lastComponent(W.Type)].push_back(&W);
   for (const BlockingWaitModel &B : Models.BlockingWaits)
     BlockingWaits[lastComponent(B.Type)].push_back(&B);
+  for (const SleepModel &S : Models.Sleeps)
+    Sleeps[lastComponent(S.Function)].push_back(&S);
 }
 
 bool Library::anyNameMatches(
@@ -625,6 +627,19 @@ bool Library::isJoinFunctionName(StringRef Name) const {
     if (lastComponent(F) == Name)
       return true;
   return false;
+}
+
+const SleepModel *Library::sleepModel(const CallExpr *Call) const {
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (!FD || !FD->getIdentifier())
+    return nullptr;
+  auto It = Sleeps.find(FD->getName());
+  if (It == Sleeps.end())
+    return nullptr;
+  for (const SleepModel *S : It->second)
+    if (S->Arg < Call->getNumArgs() && matchesQualifiedName(FD, S->Function))
+      return S;
+  return nullptr;
 }
 
 // --- Library code ------------------------------------------------------------

@@ -123,7 +123,8 @@ public:
   /// A stop token or source: a type with the stop-query members.
   bool isStopTokenOrSource(clang::QualType T) const;
   /// The same question of the built-in models (std::stop_token and
-  /// std::stop_source).
+  /// std::stop_source): only for the fix-its that write std's own
+  /// std::stop_token parameter (lib/FixIts.cpp).
   static bool isStdStopTokenOrSource(clang::QualType T) {
     return builtin().isStopTokenOrSource(T);
   }
@@ -150,11 +151,6 @@ public:
 
   /// A modelled stop-flag type (`atomic-flags:`), through references.
   bool isStopFlagType(clang::QualType T) const;
-  /// The same question of the built-in models (std::atomic<bool>,
-  /// std::atomic_flag).
-  static bool isAtomicFlagType(clang::QualType T) {
-    return builtin().isStopFlagType(T);
-  }
 
   /// What a co_spawn completion token means (`completion-tokens:`); a lambda
   /// or function is a callback.
@@ -187,6 +183,8 @@ public:
   /// The name of a free function that waits for a thread to end
   /// (pthread_join), by its last component.
   bool isJoinFunctionName(llvm::StringRef Name) const;
+  /// The model of the sleep that \p Call calls (`sleeps:`), if it is one.
+  const SleepModel *sleepModel(const clang::CallExpr *Call) const;
 
   // --- Handles ---------------------------------------------------------------
 
@@ -252,6 +250,7 @@ private:
   llvm::StringMap<std::vector<const ChannelModel *>> Channels;
   llvm::StringMap<std::vector<const WaitGroupModel *>> WaitGroups;
   llvm::StringMap<std::vector<const BlockingWaitModel *>> BlockingWaits;
+  llvm::StringMap<std::vector<const SleepModel *>> Sleeps;
   // Inferred channel models by class (null: not a channel). A Library lives
   // for one translation unit.
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,

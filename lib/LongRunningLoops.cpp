@@ -151,7 +151,7 @@ private:
       const CXXMethodDecl *M = MC->getMethodDecl();
       // An atomic's conversion operator.
       if (isa_and_nonnull<CXXConversionDecl>(M))
-        return Library::isAtomicFlagType(
+        return A.library().isStopFlagType(
                    MC->getImplicitObjectArgument()->getType()) &&
                isStopFlag(MC->getImplicitObjectArgument(), FD, Depth + 1);
       if (!M || !M->getIdentifier())
@@ -160,8 +160,8 @@ private:
       const Expr *Obj = MC->getImplicitObjectArgument();
       if (A.library().isStopQueryName(Name))
         return true;
-      if ((Name == "load" || Name == "test") && Obj &&
-          Library::isAtomicFlagType(Obj->getType()))
+      // A const member of a flag type reads it (`load()`, `test()`).
+      if (M->isConst() && Obj && A.library().isStopFlagType(Obj->getType()))
         return isStopFlag(Obj, FD, Depth + 1);
     }
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
@@ -184,7 +184,7 @@ private:
     if (!D)
       return false;
     QualType T = D->getType();
-    if (Library::isAtomicFlagType(T))
+    if (A.library().isStopFlagType(T))
       return true;
     if (!T.getNonReferenceType()->isBooleanType() ||
         T.getNonReferenceType().isConstQualified())

@@ -123,7 +123,7 @@ const ParmVarDecl *paramFor(const SpawnSite &S, const Expr *Arg) {
   if (isMemberPointer(S.CallableArg))
     --Index;
   if (S.Model->Kind == SpawnKind::JThread && Fn->getNumParams() >= 1 &&
-      Library::isStdStopTokenOrSource(Fn->getParamDecl(0)->getType()))
+      S.Lib->isStopTokenOrSource(Fn->getParamDecl(0)->getType()))
     ++Index;
   if (Index < 0 || static_cast<unsigned>(Index) >= Fn->getNumParams())
     return nullptr;

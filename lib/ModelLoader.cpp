@@ -43,7 +43,7 @@ const KeySet TopKeys{
      "uncancellable-awaits", "stop-token-waits", "blocking-functions", "join-functions",
      "reference-wrappers", "handles", "callable-adapters", "move-functions",
      "object-accessors", "for-each-algorithms", "fixed-size-arrays",
-     "opaque-namespaces"}};
+     "opaque-namespaces", "sleeps"}};
 const KeySet SpawnKeys{"a spawn entry",
                        {"function", "callable-arg"},
                        {"class", "kind", "optional-leading-args"}};
@@ -67,6 +67,7 @@ const KeySet AwaitKeys{"an uncancellable-await entry",
                        {"function", "member", "variable", "class-name-contains"}};
 const KeySet HandleKeys{"a handle entry", {"type", "kind"}};
 const KeySet AdapterKeys{"a callable-adapter entry", {"function", "type"}};
+const KeySet SleepKeys{"a sleep entry", {"function", "arg", "unit"}};
 
 const char *kindName(const YAML::Node &N) {
   switch (N.Type()) {
@@ -450,6 +451,28 @@ CallableAdapterModel parseAdapter(const YAML::Node &E) {
   return M;
 }
 
+SleepModel parseSleep(const YAML::Node &E) {
+  SleepModel M;
+  forEachKey(E, SleepKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "function")
+      M.Function = str(V, "'function'");
+    else if (K == "arg")
+      M.Arg = index(V, "'arg'");
+    else
+      M.Unit = choice<SleepUnit>(V, "'unit'",
+                                 {{"s", SleepUnit::Seconds},
+                                  {"ms", SleepUnit::Milliseconds},
+                                  {"us", SleepUnit::Microseconds},
+                                  {"ns", SleepUnit::Nanoseconds},
+                                  {"duration", SleepUnit::Duration},
+                                  {"time-point", SleepUnit::TimePoint},
+                                  {"timespec", SleepUnit::Timespec}});
+  });
+  requireKey(E, "function", SleepKeys.What);
+  requireKey(E, "unit", SleepKeys.What);
+  return M;
+}
+
 /// The top-level keys whose value is a list of names, and where they go.
 std::vector<std::string> *nameList(const std::string &Key, ModelSet &Out) {
   static const std::pair<const char *, std::vector<std::string> ModelSet::*>
@@ -506,6 +529,8 @@ void parseSection(const std::string &Key, const YAML::Node &V, ModelSet &Out) {
     entries(V, Key, Out.Handles, parseHandle);
   } else if (Key == "callable-adapters") {
     entries(V, Key, Out.CallableAdapters, parseAdapter);
+  } else if (Key == "sleeps") {
+    entries(V, Key, Out.Sleeps, parseSleep);
   }
 }
 
@@ -643,6 +668,7 @@ std::vector<GrammarKey> modelGrammar() {
   Add("uncancellable-awaits", AwaitKeys);
   Add("handles", HandleKeys);
   Add("callable-adapters", AdapterKeys);
+  Add("sleeps", SleepKeys);
   return Out;
 }
 

@@ -83,6 +83,31 @@ struct BlockingWaitModel {
   std::vector<std::string> Wake;
 };
 
+/// How a sleep function's argument says how long it sleeps.
+enum class SleepUnit {
+  Seconds,      ///< an integer count of seconds (sleep)
+  Milliseconds, ///< an integer count of milliseconds
+  Microseconds, ///< an integer count of microseconds (usleep)
+  Nanoseconds,  ///< an integer count of nanoseconds
+  /// A duration class template <Rep, Period> whose Period is a ratio
+  /// template <Num, Den> and whose first field is the count
+  /// (std::chrono::duration, boost::chrono::duration).
+  Duration,
+  /// A time point: the deadline `now() + d` sleeps for d, any other one for
+  /// a time that is not a constant.
+  TimePoint,
+  /// A pointer to a struct {seconds, nanoseconds} (nanosleep's timespec).
+  Timespec,
+};
+
+/// A function that suspends the calling thread for a while and that nothing
+/// but the passing of time ends (no stop request, no interruption).
+struct SleepModel {
+  std::string Function; ///< qualified function name
+  unsigned Arg = 0;     ///< the argument that says how long
+  SleepUnit Unit = SleepUnit::Duration;
+};
+
 /// What destroying a joinable object of a thread class does.
 enum class JoinableDestructor {
   Terminates, ///< std::thread: std::terminate
@@ -232,6 +257,8 @@ struct ModelSet {
   /// their first argument (std::condition_variable_any::wait(lock, token,
   /// pred)): the fix-it of blocking-wait-ignores-stop-token passes it.
   std::vector<std::string> StopTokenWaits;
+  /// Sleeps a stop request cannot cut short (`sleeps:`).
+  std::vector<SleepModel> Sleeps;
   std::vector<CompletionTokenModel> CompletionTokens;
   std::string SourceFile; ///< the user file, if any
 

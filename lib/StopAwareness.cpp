@@ -454,6 +454,38 @@ StopAwareness::unwakeableWaitsOnFlag(const FunctionDecl *FD,
   return Out;
 }
 
+// --- Long sleeps --------------------------------------------------------------
+
+llvm::SmallVector<LongSleep, 2>
+StopAwareness::longSleeps(const FunctionDecl *FD, const StopHandle *Handle,
+                          const FlagStopPath *Flag, uint64_t MinNanoseconds) {
+  llvm::SmallVector<const Stmt *, 2> Loops;
+  if (Flag && Flag->Loop) {
+    Loops.push_back(Flag->Loop);
+  } else if (Handle && Handle->Var) {
+    // The outermost loops that consult the token.
+    std::function<void(const Stmt *)> Find = [&](const Stmt *S) {
+      if (!S || isa<LambdaExpr>(S))
+        return;
+      if (isLoop(S) && anyStmt(S, [&](const Stmt *X) {
+            const auto *Ref = dyn_cast<DeclRefExpr>(X);
+            return Ref && Ref->getDecl() == Handle->Var;
+          })) {
+        Loops.push_back(S);
+        return;
+      }
+      for (const Stmt *Child : S->children())
+        Find(Child);
+    };
+    Find(userBody(FD));
+  }
+  llvm::SmallVector<LongSleep, 2> Out;
+  for (const Stmt *L : Loops)
+    for (LongSleep &S : longSleepsIn(L, TA, MinNanoseconds))
+      Out.push_back(std::move(S));
+  return Out;
+}
+
 // --- The fix
 // --------------------------------------------------------------------
 

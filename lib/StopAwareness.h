@@ -14,6 +14,7 @@
 #ifndef TASKLEAK_LIB_STOPAWARENESS_H
 #define TASKLEAK_LIB_STOPAWARENESS_H
 
+#include "lib/Sleeps.h"
 #include "lib/StopPath.h"
 #include "lib/TaskAnalysis.h"
 
@@ -61,6 +62,17 @@ public:
   /// wake-up, taskleak-lost-wakeup's finding).
   llvm::SmallVector<UnwakeableWait, 4>
   unwakeableWaitsOnFlag(const clang::FunctionDecl *FD, const FlagStopPath &P);
+
+  /// The sleeps (lib/Sleeps.h) in the loops of \p FD that run until a stop
+  /// request: for a task with a stop token (\p Handle), the loops that
+  /// consult the token (and the loops inside them); for a task stopped
+  /// through a flag (\p Flag), the loop that tests the flag. Those that last
+  /// at least \p MinNanoseconds, or for a time that is not a constant, delay
+  /// the answer to the stop request by that much.
+  llvm::SmallVector<LongSleep, 2> longSleeps(const clang::FunctionDecl *FD,
+                                             const StopHandle *Handle,
+                                             const FlagStopPath *Flag,
+                                             uint64_t MinNanoseconds);
 
   /// The stop handle of \p FD: its first parameter of a stop-token type
   /// (other than a stop_callback), else the first such variable its lambda

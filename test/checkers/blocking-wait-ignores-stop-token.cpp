@@ -413,10 +413,13 @@ void nested_lambda(std::stop_token st, Queue &q) {
     std::thread(later).detach();
 }
 
-// sleep_for always ends: not a blocking wait for this check.
+// sleep_for always ends, but a long one delays the stop by its duration
+// (issue 9's long sleeps: blocking-wait-ignores-stop-token-sleep.cpp).
 void sleeps(std::stop_token st) {
   while (!st.stop_requested())
     std::this_thread::sleep_for(24h);
+  // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: 'std::this_thread::sleep_for' sleeps for 24 h and a stop request on 'st' cannot wake it, so stopping the task waits for the sleep to end [taskleak-blocking-wait-ignores-stop-token]
+  // CHECK-MESSAGES: :[[@LINE-4]]:29: note: stop requests reach the task through 'st'
 }
 
 // Waits in a function the task calls are not followed.

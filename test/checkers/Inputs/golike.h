@@ -21,6 +21,9 @@ private:
 
 Context background();
 
+/// Sleeps for \p ms milliseconds; nothing wakes it earlier.
+void sleep_ms(unsigned ms);
+
 template <typename T> class Chan {
 public:
   explicit Chan(std::size_t capacity = 0) : capacity_(capacity) {}
