@@ -31,7 +31,7 @@ PACKAGES = cmake ninja-build make python3 g++ \
 
 EXAMPLE = examples/iot-collector
 
-.PHONY: all deps build demo check check-llvm22 bench clean lint lint-changed format-check fuzz
+.PHONY: all deps build demo check check-llvm22 check-asan bench clean lint lint-changed format-check fuzz
 
 all: build
 
@@ -77,6 +77,7 @@ check-llvm22:
 # libFuzzer on the model loader (test/fuzz/), seeded from docs/models.md and
 # the YAML files of test/, for FUZZ_TIME seconds; a crash, leak or hang fails.
 FUZZ_TIME ?= 60
+LIT = /usr/lib/llvm-19/build/utils/lit/lit.py
 FUZZ_BUILD = $(BUILD)-fuzz
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release \
@@ -87,6 +88,26 @@ fuzz: deps
 	$(FUZZ_BUILD)/bin/model-loader-fuzzer -max_total_time=$(FUZZ_TIME) -timeout=10 \
 	  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
 	  $(FUZZ_BUILD)/fuzz-corpus $(FUZZ_BUILD)/fuzz-seeds
+
+# The driver and the unit tests under AddressSanitizer and UBSan (build-asan,
+# no taskleak-clangd, no usable plugin): the unit tests, the driver tests and
+# every checker test through the driver alone. Any sanitizer report fails it
+# (written to build-asan/sanitizer-reports/ as well; docs/ci.md).
+ASAN_BUILD = build-asan
+check-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release \
+	  $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER)) \
+	  -DTASKLEAK_SANITIZE=address,undefined -DTASKLEAK_CLANGD=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target taskleak taskleak-unittests
+	rm -rf $(ASAN_BUILD)/sanitizer-reports && mkdir -p $(ASAN_BUILD)/sanitizer-reports
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=exitcode=86:log_path=$(CURDIR)/$(ASAN_BUILD)/sanitizer-reports/report \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86:log_path=$(CURDIR)/$(ASAN_BUILD)/sanitizer-reports/report \
+	  LSAN_OPTIONS=print_suppressions=0:suppressions=$(CURDIR)/test/lsan.supp \
+	  ./bin/taskleak-unittests --gtest_brief=1
+	python3 $(LIT) -sv $(ASAN_BUILD)/test/checkers $(ASAN_BUILD)/test/driver $(ASAN_BUILD)/test/models
+	@if [ -n "$$(ls -A $(ASAN_BUILD)/sanitizer-reports)" ]; then \
+	  cat $(ASAN_BUILD)/sanitizer-reports/*; echo "check-asan: sanitizer reports above"; exit 1; fi; \
+	echo "check-asan: no sanitizer report"
 
 bench: build
 	bench/run.sh $(BUILD)

@@ -16,7 +16,8 @@ BlockingWaitIgnoresStopTokenCheck::BlockingWaitIgnoresStopTokenCheck(
     : TaskleakCheck(Name, Context),
       LongSleepMilliseconds(unsignedOption(
           "LongSleepMilliseconds",
-          defaults::BlockingWaitIgnoresStopTokenCheck::LongSleepMilliseconds)) {}
+          defaults::BlockingWaitIgnoresStopTokenCheck::LongSleepMilliseconds)) {
+}
 
 void BlockingWaitIgnoresStopTokenCheck::storeOptions(
     tidy::ClangTidyOptions::OptionMap &Opts) {
@@ -90,7 +91,8 @@ void BlockingWaitIgnoresStopTokenCheck::reportLongSleeps(
   const uint64_t MinNs = uint64_t{LongSleepMilliseconds} * 1'000'000;
   for (const LongSleep &S : Awareness.longSleeps(FD, Handle, Flag, MinNs)) {
     // At the function's name (`sleep_for`, not `std::`).
-    const auto *Callee = dyn_cast<DeclRefExpr>(S.Call->getCallee()->IgnoreImpCasts());
+    const auto *Callee =
+        dyn_cast<DeclRefExpr>(S.Call->getCallee()->IgnoreImpCasts());
     const SourceLocation Loc =
         Callee ? Callee->getLocation() : S.Call->getExprLoc();
     if (!Reported.insert(Loc).second)

@@ -40,10 +40,10 @@ const KeySet TopKeys{
      "blocking-waits"},
     {"spawn-factories", "thread-classes", "completion-tokens",
      "blocking-destructors", "stop-queries", "atomic-flags",
-     "uncancellable-awaits", "stop-token-waits", "blocking-functions", "join-functions",
-     "reference-wrappers", "handles", "callable-adapters", "move-functions",
-     "object-accessors", "for-each-algorithms", "fixed-size-arrays",
-     "opaque-namespaces", "sleeps"}};
+     "uncancellable-awaits", "stop-token-waits", "blocking-functions",
+     "join-functions", "reference-wrappers", "handles", "callable-adapters",
+     "move-functions", "object-accessors", "for-each-algorithms",
+     "fixed-size-arrays", "opaque-namespaces", "sleeps"}};
 const KeySet SpawnKeys{"a spawn entry",
                        {"function", "callable-arg"},
                        {"class", "kind", "optional-leading-args"}};

@@ -261,9 +261,20 @@ static bool isInstantiation(TemplateSpecializationKind K) {
          K == TSK_ExplicitInstantiationDeclaration;
 }
 
-bool inTemplateInstantiation(ASTContext &Ctx, const DynTypedNode &Node,
-                             bool IncludeSelf) {
-  // hasAncestor's walk: every parent, breadth first, each node once.
+static bool isInstantiatedDecl(const Decl *D) {
+  if (const auto *RD = dyn_cast<CXXRecordDecl>(D))
+    return isInstantiation(RD->getTemplateSpecializationKind());
+  if (const auto *FD = dyn_cast<FunctionDecl>(D))
+    return isInstantiation(FD->getTemplateSpecializationKind());
+  return false;
+}
+
+// hasAncestor's walk: every parent, breadth first, each node once. Reaches
+// ASTContext::getParents (the whole TU's parent map) for nodes the index
+// does not hold, such as a parameter, whose parent is a type location.
+static bool inTemplateInstantiationByParents(ASTContext &Ctx,
+                                             const DynTypedNode &Node,
+                                             bool IncludeSelf) {
   llvm::SmallVector<DynTypedNode, 8> Queue;
   llvm::DenseSet<const void *> Seen;
   if (IncludeSelf)
@@ -286,6 +297,69 @@ bool inTemplateInstantiation(ASTContext &Ctx, const DynTypedNode &Node,
       Queue.push_back(P);
   }
   return false;
+}
+
+// The same question through the lexical declaration contexts, which nest as
+// the parents do (a lambda's class lies in the function that spells it): for
+// a statement, the index leads to the declaration it lies in. No parent map
+// of the whole TU is built.
+static bool inTemplateInstantiationByContexts(ASTContext &Ctx,
+                                              const DynTypedNode &Node,
+                                              bool IncludeSelf,
+                                              bool &Answered) {
+  Answered = true;
+  const Decl *D = Node.get<Decl>();
+  if (D) {
+    if (IncludeSelf && isInstantiatedDecl(D))
+      return true;
+  } else if (const Stmt *S = Node.get<Stmt>()) {
+    // Up to the first declaration; a statement with several parents
+    // (rare: shared implicit code) is left to the parent walk.
+    DynTypedNode Cur = DynTypedNode::create(*S);
+    while (!D) {
+      const std::optional<DynTypedNodeList> Ps = indexOf(Ctx).find(Cur);
+      if (!Ps || Ps->size() != 1) {
+        Answered = false;
+        return false;
+      }
+      Cur = (*Ps)[0];
+      D = Cur.get<Decl>();
+      if (!D && !Cur.get<Stmt>()) {
+        Answered = false;
+        return false;
+      }
+    }
+    if (isInstantiatedDecl(D))
+      return true;
+  } else {
+    Answered = false;
+    return false;
+  }
+  for (const DeclContext *DC = D->getLexicalDeclContext(); DC;
+       DC = cast<Decl>(DC)->getLexicalDeclContext())
+    if (isInstantiatedDecl(cast<Decl>(DC)))
+      return true;
+  return false;
+}
+
+bool inTemplateInstantiation(ASTContext &Ctx, const DynTypedNode &Node,
+                             bool IncludeSelf) {
+  bool Answered = false;
+  const bool ByContexts =
+      inTemplateInstantiationByContexts(Ctx, Node, IncludeSelf, Answered);
+  if (!Answered)
+    return inTemplateInstantiationByParents(Ctx, Node, IncludeSelf);
+  if (verifying() &&
+      ByContexts != inTemplateInstantiationByParents(Ctx, Node, IncludeSelf)) {
+    llvm::errs() << "taskleak: inTemplateInstantiation by contexts differs "
+                    "from the parent walk for a "
+                 << Node.getNodeKind().asStringRef() << " at ";
+    Node.getSourceRange().getBegin().print(llvm::errs(),
+                                           Ctx.getSourceManager());
+    llvm::errs() << "\n";
+    std::abort();
+  }
+  return ByContexts;
 }
 
 } // namespace taskleak

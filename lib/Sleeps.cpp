@@ -87,23 +87,27 @@ std::optional<long double> timespecSeconds(const Expr *E, const Library &Lib,
     return std::nullopt;
   if (!V->getType().isConstQualified()) {
     // Every other use must be `&V` given to a sleep.
-    const auto *FD = dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
+    const auto *FD =
+        dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
     const Stmt *Body = FD ? FD->getBody() : nullptr;
     bool OtherUse = !Body;
     std::function<void(const Stmt *, const Stmt *, const Stmt *)> Visit =
         [&](const Stmt *S, const Stmt *Parent, const Stmt *Grand) {
           if (!S || OtherUse)
             return;
-          if (const auto *D = dyn_cast<DeclRefExpr>(S); D && D->getDecl() == V) {
+          if (const auto *D = dyn_cast<DeclRefExpr>(S);
+              D && D->getDecl() == V) {
             const auto *U = dyn_cast_or_null<UnaryOperator>(Parent);
             const auto *C = dyn_cast_or_null<CallExpr>(Grand);
             if (!U || U->getOpcode() != UO_AddrOf || !C || !Lib.sleepModel(C))
               OtherUse = true;
           }
           // Implicit casts and parentheses between are looked through.
-          const bool Transparent = isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S);
+          const bool Transparent =
+              isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S);
           for (const Stmt *Child : S->children())
-            Visit(Child, Transparent ? Parent : S, Transparent ? Grand : Parent);
+            Visit(Child, Transparent ? Parent : S,
+                  Transparent ? Grand : Parent);
         };
     Visit(Body, nullptr, nullptr);
     if (OtherUse)

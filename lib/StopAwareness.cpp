@@ -454,7 +454,8 @@ StopAwareness::unwakeableWaitsOnFlag(const FunctionDecl *FD,
   return Out;
 }
 
-// --- Long sleeps --------------------------------------------------------------
+// --- Long sleeps
+// --------------------------------------------------------------
 
 llvm::SmallVector<LongSleep, 2>
 StopAwareness::longSleeps(const FunctionDecl *FD, const StopHandle *Handle,

@@ -40,3 +40,6 @@ void start() {
   std::thread t([] { ping(3); });
   t.detach();
 }
+
+// Loads the plugin into clang-tidy: not in a sanitized build (lit.cfg.py).
+// REQUIRES: plugin
