@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Wall time of taskleak against a plain `clang++ -fsyntax-only`, per TU.
+"""CPU time and peak memory of taskleak against `clang++ -fsyntax-only` on
+the same TUs: the repository's own set, real projects' compile databases
+(--real, from projects fetched outside the repository) and synthetic TUs of
+growing size (--synthetic). Run it through bench/run.sh; see bench/README.md.
+Standard library only.
 
-Run it through bench/run.sh; see bench/README.md. Standard library only.
-
-    bench/run.sh [BUILD_DIR]        (default BUILD_DIR: build)
+    bench/run.sh [BUILD_DIR] [--real DB]... [--filter RE] [--per-db N]
+                 [--synthetic 25,50,100,200] [--no-own]
 
 Environment:
     TASKLEAK        taskleak binary (default: BUILD_DIR/bin/taskleak)
     TASKLEAK_ARGS   extra taskleak options put before the file, shell-split
     CLANGXX         compiler to compare against (default: clang++-19)
-    BENCH_RUNS      runs per TU and tool; the best one counts (default: 3)
+    BENCH_RUNS      runs per TU and tool; the median counts (default: 3)
     BENCH_TIMEOUT   seconds one run may take before the TU is skipped (600)
+    BENCH_REAL      more --real databases, colon-separated
 """
 
 import argparse

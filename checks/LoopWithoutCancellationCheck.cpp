@@ -3,6 +3,7 @@
 
 #include "lib/FixIts.h"
 #include "lib/Matchers.h"
+#include "lib/StopAwareness.h"
 #include "lib/TaskBody.h"
 
 #include "clang/AST/StmtCXX.h"
@@ -45,6 +46,7 @@ void LoopWithoutCancellationCheck::check(const MatchFinder::MatchResult &Result)
   const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("func");
   if (!FD || FD->isDependentContext() || !FD->getBody())
     return;
+  reportBlindInnerLoops(*Lib, FD, *Result.Context);
   bool IsTask = isa<CoroutineBodyStmt>(FD->getBody());
   for (const ParmVarDecl *P : FD->parameters())
     IsTask |= Lib->isStopTokenType(P->getType());
@@ -52,7 +54,34 @@ void LoopWithoutCancellationCheck::check(const MatchFinder::MatchResult &Result)
     record(FD, nullptr, *Result.Context);
 }
 
+void LoopWithoutCancellationCheck::reportBlindInnerLoops(const Library &Lib,
+                                                         const FunctionDecl *FD,
+                                                         ASTContext &C) {
+  StopAwareness &Awareness = stopAwareness(C);
+  std::optional<StopHandle> Handle = StopAwareness::stopHandle(Lib, FD);
+  std::optional<FlagStopPath> Flag;
+  if (!Handle)
+    Flag = Awareness.stopPath().ofTask(FD);
+  if (!Handle && !Flag)
+    return; // not stop-aware: the first rule's business
+  const ValueDecl *HandleDecl = Handle ? Handle->Var : Flag->Flag;
+  for (const BlindInnerLoop &B : Awareness.blindInnerLoops(
+           FD, Handle ? &*Handle : nullptr, Flag ? &*Flag : nullptr)) {
+    if (!ReportedInner.insert(B.Loop->getBeginLoc()).second)
+      continue; // another instantiation, or another task calling it
+    diag(B.Loop->getBeginLoc(),
+         "loop inside the task's stop-aware loop waits for an outside event "
+         "and never checks '%0', so a stop request cannot end it")
+        << HandleDecl->getName();
+    const Expr *Check = handleCheckIn(B.Outer, HandleDecl);
+    diag(Check ? Check->getExprLoc() : B.Outer->getBeginLoc(),
+         "the task checks '%0' only here", DiagnosticIDs::Note)
+        << HandleDecl->getName();
+  }
+}
+
 void LoopWithoutCancellationCheck::onEndOfTranslationUnit() {
+  ReportedInner.clear();
   for (const auto &[Loop, F] : Findings) {
     std::optional<FixIts> Fix;
     if (F.Function->getReturnType()->isVoidType() &&

@@ -1,9 +1,10 @@
 //===--- StopAwareness.cpp - can a stop request wake this wait? ------------===//
 #include "lib/StopAwareness.h"
-#include "lib/Parents.h"
 #include "lib/AstNav.h"
 #include "lib/Expressions.h"
 #include "lib/InferredModels.h"
+#include "lib/InnerLoops.h"
+#include "lib/Parents.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/LambdaCapture.h"
@@ -457,9 +458,9 @@ StopAwareness::unwakeableWaitsOnFlag(const FunctionDecl *FD,
 // --- Long sleeps
 // --------------------------------------------------------------
 
-llvm::SmallVector<LongSleep, 2>
-StopAwareness::longSleeps(const FunctionDecl *FD, const StopHandle *Handle,
-                          const FlagStopPath *Flag, uint64_t MinNanoseconds) {
+llvm::SmallVector<const Stmt *, 2>
+StopAwareness::stopAwareLoops(const FunctionDecl *FD, const StopHandle *Handle,
+                              const FlagStopPath *Flag) {
   llvm::SmallVector<const Stmt *, 2> Loops;
   if (Flag && Flag->Loop) {
     Loops.push_back(Flag->Loop);
@@ -480,10 +481,46 @@ StopAwareness::longSleeps(const FunctionDecl *FD, const StopHandle *Handle,
     };
     Find(userBody(FD));
   }
+  return Loops;
+}
+
+static const ValueDecl *handleDecl(const StopHandle *Handle,
+                                   const FlagStopPath *Flag) {
+  if (Flag && Flag->Loop)
+    return Flag->Flag;
+  return Handle ? Handle->Var : nullptr;
+}
+
+llvm::SmallVector<BlindInnerLoop, 1>
+StopAwareness::blindInnerLoops(const FunctionDecl *FD, const StopHandle *Handle,
+                               const FlagStopPath *Flag) {
+  llvm::SmallVector<BlindInnerLoop, 1> Out;
+  for (const Stmt *L : stopAwareLoops(FD, Handle, Flag))
+    for (const BlindInnerLoop &B :
+         taskleak::blindInnerLoops(TA, L, handleDecl(Handle, Flag)))
+      Out.push_back(B);
+  return Out;
+}
+
+llvm::SmallVector<LongSleep, 2>
+StopAwareness::longSleeps(const FunctionDecl *FD, const StopHandle *Handle,
+                          const FlagStopPath *Flag, uint64_t MinNanoseconds) {
+  // A sleep in an inner loop that cannot see the stop request is part of
+  // that loop's finding (taskleak-loop-without-cancellation), not one more.
+  const llvm::SmallVector<BlindInnerLoop, 1> Blind =
+      blindInnerLoops(FD, Handle, Flag);
+  const SourceManager &SM = Ctx.getSourceManager();
+  auto InBlindLoop = [&](const CallExpr *Call) {
+    return llvm::any_of(Blind, [&](const BlindInnerLoop &B) {
+      return SM.isPointWithin(Call->getBeginLoc(), B.Loop->getBeginLoc(),
+                              B.Loop->getEndLoc());
+    });
+  };
   llvm::SmallVector<LongSleep, 2> Out;
-  for (const Stmt *L : Loops)
+  for (const Stmt *L : stopAwareLoops(FD, Handle, Flag))
     for (LongSleep &S : longSleepsIn(L, TA, MinNanoseconds))
-      Out.push_back(std::move(S));
+      if (!InBlindLoop(S.Call))
+        Out.push_back(std::move(S));
   return Out;
 }
 

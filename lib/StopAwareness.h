@@ -14,6 +14,7 @@
 #ifndef TASKLEAK_LIB_STOPAWARENESS_H
 #define TASKLEAK_LIB_STOPAWARENESS_H
 
+#include "lib/InnerLoops.h"
 #include "lib/Sleeps.h"
 #include "lib/StopPath.h"
 #include "lib/TaskAnalysis.h"
@@ -73,6 +74,19 @@ public:
                                              const StopHandle *Handle,
                                              const FlagStopPath *Flag,
                                              uint64_t MinNanoseconds);
+
+  /// The loops of \p FD that run until a stop request: for a task with a
+  /// stop token (\p Handle), the outermost loops that consult the token; for
+  /// a task stopped through a flag (\p Flag), the loop that tests the flag.
+  llvm::SmallVector<const clang::Stmt *, 2>
+  stopAwareLoops(const clang::FunctionDecl *FD, const StopHandle *Handle,
+                 const FlagStopPath *Flag);
+
+  /// The loops inside those (lib/InnerLoops.h) that retry until an outside
+  /// event and never consult the stop handle.
+  llvm::SmallVector<BlindInnerLoop, 1>
+  blindInnerLoops(const clang::FunctionDecl *FD, const StopHandle *Handle,
+                  const FlagStopPath *Flag);
 
   /// The stop handle of \p FD: its first parameter of a stop-token type
   /// (other than a stop_callback), else the first such variable its lambda
