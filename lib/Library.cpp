@@ -389,6 +389,13 @@ bool Library::wakesWaiters(const CXXMemberCallExpr *Call) const {
   return false;
 }
 
+bool Library::isResultObject(const CXXRecordDecl *RD) const {
+  if (!RD || threadClass(RD))
+    return false;
+  const auto *B = modelOfRecord(BlockingWaits, RD);
+  return B && B->Wake.empty();
+}
+
 // --- Spawns ------------------------------------------------------------------
 
 bool Library::isOptionalLeadingArg(const SpawnModel &M, const Expr *Arg) const {

@@ -231,6 +231,11 @@ public:
   /// (notify_all, release, a jthread's request_stop), a channel close, a
   /// wait-group done.
   bool wakesWaiters(const clang::CXXMemberCallExpr *Call) const;
+  /// A result object: a `blocking-waits:` type that nobody wakes but its
+  /// producer (no wake members: std::future, std::shared_future, a YAML
+  /// future), other than a thread class. Waiting on one returned by a call
+  /// waits on whoever the call handed the work to.
+  bool isResultObject(const clang::CXXRecordDecl *RD) const;
 
 private:
   bool anyNameMatches(const llvm::StringMap<std::vector<std::string>> &Index,

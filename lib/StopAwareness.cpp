@@ -120,6 +120,33 @@ const ValueDecl *StopAwareness::objectKey(const Expr *Object) {
   return nullptr;
 }
 
+/// A result object (a future) that \p FD got from a call which handed the
+/// work to someone else (an RPC, a request to another component, a pool):
+/// not one it makes itself, from a spawn (std::async) or from a promise or
+/// packaged task of its own (`p.get_future()`).
+bool StopAwareness::fromOutsideParty(const VarDecl *VD,
+                                     const FunctionDecl *FD) const {
+  if (!Lib.isResultObject(recordOf(VD->getType())))
+    return false;
+  const Expr *Init = VD->getInit();
+  if (!Init)
+    return false;
+  Init = Init->IgnoreImplicit();
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(Init);
+      CE && CE->getNumArgs() == 1)
+    Init = CE->getArg(0)->IgnoreImplicit(); // the copy or move of the result
+  const auto *Call = dyn_cast<CallExpr>(Init->IgnoreParens());
+  if (!Call || isa<CXXOperatorCallExpr>(Call))
+    return false;
+  if (const FunctionDecl *Callee = Call->getDirectCallee();
+      Callee && Lib.spawnFunction(Callee))
+    return false; // a task the function starts itself
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+    if (ownedBy(MC->getImplicitObjectArgument(), FD))
+      return false; // its own promise or packaged task
+  return true;
+}
+
 /// An object that belongs to \p FD alone: rooted in a local variable of FD
 /// held by value (not a reference, pointer or shared pointer), or in the
 /// loop variable of a range-for over such a variable.
@@ -148,7 +175,8 @@ bool StopAwareness::ownedBy(const Expr *Object, const FunctionDecl *FD) const {
         VD->getDeclContext() != FD)
       return false;
     if (!VD->getType()->isReferenceType())
-      return !Lib.isAliasingHandleType(VD->getType());
+      return !Lib.isAliasingHandleType(VD->getType()) &&
+             !fromOutsideParty(VD, FD);
     // `for (auto &t : threads)` over a local container.
     for (const DynTypedNode &P : getParents(Ctx, *VD))
       if (const auto *DS = P.get<DeclStmt>())

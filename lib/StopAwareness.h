@@ -138,6 +138,8 @@ private:
   void scanStopPath(const clang::FunctionDecl *FD, const clang::Stmt *Body);
   void addWakersOf(const clang::Stmt *S, unsigned Depth);
   bool ownedBy(const clang::Expr *Object, const clang::FunctionDecl *FD) const;
+  bool fromOutsideParty(const clang::VarDecl *VD,
+                        const clang::FunctionDecl *FD) const;
   bool onShutdownPath(const clang::CXXMemberCallExpr *Wait,
                       const clang::FunctionDecl *FD, const clang::Stmt *Body);
   bool guardedByReadiness(const clang::CXXMemberCallExpr *Wait,

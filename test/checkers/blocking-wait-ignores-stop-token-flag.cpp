@@ -270,9 +270,9 @@ void localFlag() {
   t.join();
 }
 
-// FIXME: should warn: a future returned by a call (an RPC) is not owned by
-// the task even though it is a local; waiting on it without a deadline
-// blocks on an outside party.
+// A future returned by a call (an RPC) is not owned by the task even though
+// it is a local; waiting on it without a deadline blocks on an outside party
+// (blocking-wait-ignores-stop-token-future.cpp has more).
 std::future<int> sendRequest();
 class RpcClient {
   std::atomic<bool> stop_{false};
@@ -281,6 +281,8 @@ class RpcClient {
     while (!stop_) {
       std::future<int> reply = sendRequest();
       reply.get();
+      // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: 'std::future::get' blocks and setting 'stop_' cannot wake it, so the task may never end [taskleak-blocking-wait-ignores-stop-token]
+      // CHECK-MESSAGES: :[[@LINE+5]]:23: note: the stop path sets 'stop_' here but does not wake the wait
     }
   }
 public:
