@@ -81,7 +81,8 @@ Library::Library(const ModelSet &M)
       ObjectAccessors(Models.ObjectAccessors),
       ForEachAlgorithms(Models.ForEachAlgorithms),
       FixedSizeArrays(Models.FixedSizeArrays),
-      BlockingFunctions(Models.BlockingFunctions) {
+      BlockingFunctions(Models.BlockingFunctions),
+      ProcessExits(Models.ProcessExits) {
   for (const CallableAdapterModel &A : Models.CallableAdapters)
     (A.IsType ? CallableWrappers : Binders).insert(A.Name);
   for (const SpawnFactoryModel &F : Models.SpawnFactories)
@@ -627,6 +628,10 @@ bool Library::isJoinFunctionName(StringRef Name) const {
     if (lastComponent(F) == Name)
       return true;
   return false;
+}
+
+bool Library::isProcessExit(const FunctionDecl *FD) const {
+  return ProcessExits.contains(FD);
 }
 
 const SleepModel *Library::sleepModel(const CallExpr *Call) const {

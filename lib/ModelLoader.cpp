@@ -34,6 +34,7 @@ struct KeySet {
 
 // --- The grammar ----------------------------------------------------------
 
+// clang-format off: one table, a few keys a line.
 const KeySet TopKeys{
     "the model file",
     {"spawn", "channels", "wait-groups", "cancellation-points", "stop-tokens",
@@ -43,7 +44,8 @@ const KeySet TopKeys{
      "uncancellable-awaits", "stop-token-waits", "blocking-functions", "join-functions",
      "reference-wrappers", "handles", "callable-adapters", "move-functions",
      "object-accessors", "for-each-algorithms", "fixed-size-arrays",
-     "opaque-namespaces", "sleeps"}};
+     "opaque-namespaces", "sleeps", "process-exits"}};
+// clang-format on
 const KeySet SpawnKeys{"a spawn entry",
                        {"function", "callable-arg"},
                        {"class", "kind", "optional-leading-args"}};
@@ -483,6 +485,7 @@ std::vector<std::string> *nameList(const std::string &Key, ModelSet &Out) {
           {"stop-token-waits", &ModelSet::StopTokenWaits},
           {"blocking-functions", &ModelSet::BlockingFunctions},
           {"join-functions", &ModelSet::JoinFunctions},
+          {"process-exits", &ModelSet::ProcessExits},
           {"reference-wrappers", &ModelSet::ReferenceWrappers},
           {"move-functions", &ModelSet::MoveFunctions},
           {"object-accessors", &ModelSet::ObjectAccessors},
