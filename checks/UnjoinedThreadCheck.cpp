@@ -50,10 +50,11 @@ void UnjoinedThreadCheck::registerMatchers(MatchFinder *Finder) {
 void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const auto *D = Result.Nodes.getNodeAs<ValueDecl>("thread");
-  if (!D)
+  const Library *Lib = library();
+  if (!D || !Lib)
     return;
   if (const auto *Var = dyn_cast<VarDecl>(D)) {
-    std::optional<ThreadObject> T = analyzeLocalThread(Var, Ctx);
+    std::optional<ThreadObject> T = analyzeLocalThread(Var, *Lib, Ctx);
     if (!T || T->Class->Destructor != ThreadDestructor::Terminates)
       return;
     const llvm::Regex Macros(IgnoredExitMacros);
@@ -91,7 +92,7 @@ void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   }
   const auto *Field = dyn_cast<FieldDecl>(D);
-  std::optional<ThreadObject> T = analyzeMemberThread(Field, Ctx);
+  std::optional<ThreadObject> T = analyzeMemberThread(Field, *Lib, Ctx);
   if (!T || T->Class->Destructor != ThreadDestructor::Terminates ||
       T->escapes() || T->released())
     return;

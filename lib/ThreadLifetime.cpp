@@ -16,17 +16,6 @@ using namespace clang;
 
 namespace taskleak {
 
-// What each thread class's destructor does with a thread that is still
-// joinable is in the models (`thread-classes:` in
-// lib/models/builtin.taskleak.yaml).
-llvm::ArrayRef<ThreadClass> threadClasses() {
-  return Library::builtin().threadClasses();
-}
-
-const ThreadClass *threadClass(QualType T) {
-  return Library::builtin().threadClass(T);
-}
-
 bool ThreadObject::escapes() const { return firstEscape() != nullptr; }
 
 const ThreadUse *ThreadObject::firstEscape() const {
@@ -52,18 +41,19 @@ static const Expr *stripObject(const Expr *E) {
 
 /// The construction of a thread with a task: a constructor of a thread class
 /// with arguments that is not a copy or move.
-static const CXXConstructExpr *startedThread(const Expr *E) {
+static const CXXConstructExpr *startedThread(const Expr *E,
+                                             const Library &Lib) {
   const auto *CE = dyn_cast_or_null<CXXConstructExpr>(stripObject(E));
   if (!CE || CE->getNumArgs() == 0 || !CE->getConstructor() ||
       CE->getConstructor()->isCopyOrMoveConstructor() ||
-      isa<CXXDefaultArgExpr>(CE->getArg(0)) || !threadClass(CE->getType()))
+      isa<CXXDefaultArgExpr>(CE->getArg(0)) || !Lib.threadClass(CE->getType()))
     return nullptr;
   return CE;
 }
 
-
 /// What the use \p Use (a DeclRefExpr or MemberExpr naming the object) does.
-static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
+static ThreadUse classifyUse(const Expr *Use, const Library &Lib,
+                             ASTContext &Ctx) {
   const Expr *Cur = Use;
   for (int Guard = 0; Guard < 8; ++Guard) {
     DynTypedNodeList Parents = getParents(Ctx, *Cur);
@@ -120,7 +110,7 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
       if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
           Op->getArg(0)->IgnoreParenImpCasts() == Cur->IgnoreParenImpCasts()) {
-        if (const CXXConstructExpr *Started = startedThread(Op->getArg(1)))
+        if (const CXXConstructExpr *Started = startedThread(Op->getArg(1), Lib))
           return {ThreadUseKind::Spawn, Op, Started};
         // Another thread moved in: its state is not known here.
         return {ThreadUseKind::Neutral, Op};
@@ -129,7 +119,7 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
     }
     if (const auto *Call = dyn_cast<CallExpr>(P)) {
       const FunctionDecl *FD = Call->getDirectCallee();
-      if (Call->getNumArgs() == 1 && Library::builtin().isMoveFunction(FD))
+      if (Call->getNumArgs() == 1 && Lib.isMoveFunction(FD))
         return {ThreadUseKind::MoveOut, Call};
       if (FD && FD->getIdentifier() && FD->getName() == "swap")
         return {ThreadUseKind::MoveOut, Call};
@@ -156,8 +146,9 @@ namespace {
 /// Every use of one local variable or member.
 class UseFinder : public RecursiveASTVisitor<UseFinder> {
 public:
-  UseFinder(const ValueDecl *D, ASTContext &Ctx, ThreadObject &Out)
-      : D(D), Ctx(Ctx), Out(Out) {}
+  UseFinder(const ValueDecl *D, const Library &Lib, ASTContext &Ctx,
+            ThreadObject &Out)
+      : D(D), Lib(Lib), Ctx(Ctx), Out(Out) {}
 
   bool shouldVisitLambdaBody() const { return true; }
   bool shouldVisitImplicitCode() const { return false; }
@@ -195,10 +186,11 @@ private:
     // used inside a lambda of a member function are the same member.
     if (InLambda && isa<VarDecl>(D))
       return;
-    Out.Uses.push_back(classifyUse(E, Ctx));
+    Out.Uses.push_back(classifyUse(E, Lib, Ctx));
   }
 
   const ValueDecl *D;
+  const Library &Lib;
   ASTContext &Ctx;
   ThreadObject &Out;
   unsigned InLambda = 0;
@@ -212,12 +204,12 @@ static void sortUses(ThreadObject &T, const SourceManager &SM) {
   });
 }
 
-std::optional<ThreadObject> analyzeLocalThread(const VarDecl *Var,
-                                               ASTContext &Ctx) {
+std::optional<ThreadObject>
+analyzeLocalThread(const VarDecl *Var, const Library &Lib, ASTContext &Ctx) {
   if (!Var || !Var->isLocalVarDecl() || Var->isStaticLocal() ||
       isa<ParmVarDecl>(Var))
     return std::nullopt;
-  const ThreadClass *Class = threadClass(Var->getType());
+  const ThreadClass *Class = Lib.threadClass(Var->getType());
   if (!Class)
     return std::nullopt;
   const auto *Owner =
@@ -228,18 +220,19 @@ std::optional<ThreadObject> analyzeLocalThread(const VarDecl *Var,
   T.Decl = Var;
   T.Class = Class;
   T.Owner = Owner;
-  if (const CXXConstructExpr *Started = startedThread(Var->getInit()))
+  if (const CXXConstructExpr *Started = startedThread(Var->getInit(), Lib))
     T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
-  UseFinder(Var, Ctx, T).TraverseStmt(Owner->getBody());
+  UseFinder(Var, Lib, Ctx, T).TraverseStmt(Owner->getBody());
   sortUses(T, Ctx.getSourceManager());
   return T;
 }
 
 std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
+                                                const Library &Lib,
                                                 ASTContext &Ctx) {
   if (!Field)
     return std::nullopt;
-  const ThreadClass *Class = threadClass(Field->getType());
+  const ThreadClass *Class = Lib.threadClass(Field->getType());
   const auto *RD = dyn_cast<CXXRecordDecl>(Field->getParent());
   if (!Class || !RD || Field->getAccess() != AS_private ||
       RD->isDependentContext() || isa<ClassTemplateSpecializationDecl>(RD) ||
@@ -248,10 +241,10 @@ std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
   ThreadObject T;
   T.Decl = Field;
   T.Class = Class;
-  UseFinder Finder(Field, Ctx, T);
+  UseFinder Finder(Field, Lib, Ctx, T);
   if (Field->hasInClassInitializer())
     if (const CXXConstructExpr *Started =
-            startedThread(Field->getInClassInitializer()))
+            startedThread(Field->getInClassInitializer(), Lib))
       T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
   for (const Decl *D : RD->decls()) {
     if (const auto *Nested = dyn_cast<CXXRecordDecl>(D)) {
@@ -277,7 +270,8 @@ std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
         if (!Init->isWritten() || !Init->getInit())
           continue;
         if (Init->getMember() == Field)
-          if (const CXXConstructExpr *Started = startedThread(Init->getInit())) {
+          if (const CXXConstructExpr *Started =
+                  startedThread(Init->getInit(), Lib)) {
             T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
             continue;
           }
@@ -368,10 +362,10 @@ resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
   const Expr *Obj = stripObject(Detach->getImplicitObjectArgument());
   DetachedThread Out;
   Out.Detach = Detach;
-  Out.Class = threadClass(Obj->getType());
+  Out.Class = Lib.threadClass(Obj->getType());
   if (!Out.Class)
     return std::nullopt;
-  const CXXConstructExpr *Started = startedThread(Obj);
+  const CXXConstructExpr *Started = startedThread(Obj, Lib);
   if (!Started) {
     // A named object: the last spawn of it before the detach, in the same
     // function.
@@ -387,9 +381,9 @@ resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
     ThreadObject T;
     T.Decl = D;
     if (const auto *VD = dyn_cast<VarDecl>(D))
-      if (const CXXConstructExpr *Init = startedThread(VD->getInit()))
+      if (const CXXConstructExpr *Init = startedThread(VD->getInit(), Lib))
         T.Uses.push_back({ThreadUseKind::Spawn, Init, Init});
-    UseFinder(D, Ctx, T).TraverseStmt(const_cast<Stmt *>(Fn->getBody()));
+    UseFinder(D, Lib, Ctx, T).TraverseStmt(const_cast<Stmt *>(Fn->getBody()));
     sortUses(T, Ctx.getSourceManager());
     const SourceManager &SM = Ctx.getSourceManager();
     for (const ThreadUse &U : T.Uses)
@@ -408,8 +402,6 @@ resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
   return Out;
 }
 
-static bool isSharedPtr(QualType T) { return Library::builtin().keepsAlive(T); }
-
 /// A local of a function that dies with it: not static, not a reference
 /// (capturing a reference by reference refers to what it is bound to).
 static bool isDyingLocal(const ValueDecl *D) {
@@ -418,6 +410,10 @@ static bool isDyingLocal(const ValueDecl *D) {
 }
 
 std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
+  if (!S.Lib)
+    return std::nullopt;
+  const Library &Lib = *S.Lib;
+  auto isSharedPtr = [&](QualType T) { return Lib.keepsAlive(T); };
   if (const LambdaExpr *L = S.Task.Lambda) {
     for (const LambdaCapture &C : L->captures())
       if (C.getCaptureKind() == LCK_ByCopy && C.capturesVariable() &&
@@ -442,7 +438,7 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
         U && U->getOpcode() == UO_AddrOf)
       A = stripObject(U->getSubExpr());
     else if (const auto *Call = dyn_cast<CallExpr>(A);
-             Call && Library::builtin().isReferenceWrapperCall(Call))
+             Call && Lib.isReferenceWrapperCall(Call))
       A = stripObject(Call->getArg(0));
     else
       continue;

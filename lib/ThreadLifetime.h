@@ -1,4 +1,5 @@
-//===--- ThreadLifetime.h - where a thread object starts and ends -*- C++ -*-===//
+//===--- ThreadLifetime.h - where a thread object starts and ends -*- C++
+//-*-===//
 //
 // For one thread object (a local variable or a data member of a thread
 // class): where it is given a task, where it is joined, detached or moved
@@ -7,9 +8,9 @@
 // started the detached thread, whether its task runs until it is stopped (or
 // forever), and whether it uses the spawner's object or locals by reference.
 //
-// What each thread class does in its destructor is library knowledge; it is
-// kept in one table in ThreadLifetime.cpp (std::thread terminates,
-// std::jthread requests a stop and joins, boost::thread detaches).
+// What each thread class does in its destructor is library knowledge: the
+// `thread-classes:` models of the translation unit's Library (std::thread
+// terminates, std::jthread requests a stop and joins, boost::thread detaches).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TASKLEAK_LIB_THREADLIFETIME_H
@@ -30,13 +31,6 @@ namespace taskleak {
 /// classes themselves: the `thread-classes:` models (lib/Models.h).
 using ThreadDestructor = JoinableDestructor;
 using ThreadClass = ThreadClassModel;
-
-/// The thread class of \p T (not through references or pointers), if it is
-/// one, in the built-in models (Library::threadClass answers for a
-/// translation unit's models).
-const ThreadClass *threadClass(clang::QualType T);
-/// Every built-in thread class.
-llvm::ArrayRef<ThreadClass> threadClasses();
 
 /// What a use of a thread object does to it.
 enum class ThreadUseKind {
@@ -77,6 +71,7 @@ struct ThreadObject {
 /// thread class, in its scope. None when it is not one, or its function has
 /// no body or is a template.
 std::optional<ThreadObject> analyzeLocalThread(const clang::VarDecl *Var,
+                                               const Library &Lib,
                                                clang::ASTContext &Ctx);
 
 /// Every use of data member \p Field of a thread class, in the member
@@ -86,6 +81,7 @@ std::optional<ThreadObject> analyzeLocalThread(const clang::VarDecl *Var,
 /// and every member function it declares is defined in this translation
 /// unit.
 std::optional<ThreadObject> analyzeMemberThread(const clang::FieldDecl *Field,
+                                                const Library &Lib,
                                                 clang::ASTContext &Ctx);
 
 /// How a path leaves a thread variable's scope.

@@ -45,7 +45,7 @@ std::optional<ThreadObject> local(ASTUnit &AST) {
   if (M.empty())
     return std::nullopt;
   return analyzeLocalThread(M.front().getNodeAs<VarDecl>("v"),
-                            AST.getASTContext());
+                            Library::builtin(), AST.getASTContext());
 }
 
 /// A joinable exit together with what it points into: the AST (the exit
@@ -74,8 +74,8 @@ ExitOf exitOf(const std::string &Body) {
 TEST(ThreadClass, Table) {
   auto AST = parse("std::thread a;");
   auto M = match(varDecl(hasName("a")).bind("v"), AST->getASTContext());
-  const ThreadClass *C =
-      threadClass(M.front().getNodeAs<VarDecl>("v")->getType());
+  const ThreadClass *C = Library::builtin().threadClass(
+      M.front().getNodeAs<VarDecl>("v")->getType());
   ASSERT_TRUE(C);
   EXPECT_EQ(C->Destructor, ThreadDestructor::Terminates);
 }
