@@ -449,6 +449,201 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
   return std::nullopt;
 }
 
+namespace {
+
+/// Follows the handles a stop test reads to where they live.
+class StopHandleFinder {
+public:
+  StopHandleFinder(const DetachedThread &D, const LongRunningLoop &L,
+                   const Library &Lib, ASTContext &Ctx)
+      : D(D), L(L), Lib(Lib), Ctx(Ctx),
+        Spawner(enclosingFunction(D.Detach, Ctx)) {}
+
+  StopHandleFate run() {
+    if (!L.StopTest)
+      return {StopReach::Nobody, nullptr};
+    Fate F = ofExpr(L.StopTest, 0);
+    switch (F.K) {
+    case Kind::Outlives:
+      return {StopReach::Outlives, nullptr};
+    case Kind::Nobody:
+      return {StopReach::Nobody, F.Local};
+    default:
+      return {StopReach::Unknown, nullptr};
+    }
+  }
+
+private:
+  /// Neutral: a constant, which no one sets.
+  enum class Kind { Neutral, Nobody, Outlives, Unknown };
+  struct Fate {
+    Kind K = Kind::Unknown;
+    const ValueDecl *Local = nullptr;
+  };
+
+  static Fate combine(const Fate &A, const Fate &B) {
+    for (Kind K : {Kind::Outlives, Kind::Unknown, Kind::Nobody})
+      if (A.K == K || B.K == K)
+        return A.K == K ? A : B;
+    return A;
+  }
+
+  Fate ofExpr(const Expr *E, unsigned Depth) {
+    if (!E || Depth > 8)
+      return {};
+    E = ignoreWrappers(E, FunctionalCasts);
+    if (isa<IntegerLiteral, CXXBoolLiteralExpr, CXXNullPtrLiteralExpr>(E))
+      return {Kind::Neutral};
+    if (const auto *U = dyn_cast<UnaryOperator>(E))
+      return U->getOpcode() == UO_LNot ? ofExpr(U->getSubExpr(), Depth + 1)
+                                       : Fate{};
+    if (const auto *B = dyn_cast<BinaryOperator>(E)) {
+      if (!B->isLogicalOp() && !B->isEqualityOp())
+        return {};
+      return combine(ofExpr(B->getLHS(), Depth + 1),
+                     ofExpr(B->getRHS(), Depth + 1));
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      // A flag's load() or conversion, a token's stop query, or a getter of
+      // the object: the handle is the object it is called on.
+      const Expr *Obj = MC->getImplicitObjectArgument();
+      if (Obj && isa<CXXThisExpr>(ignoreWrappers(Obj)))
+        return ofThis();
+      return ofExpr(Obj, Depth + 1);
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isa<CXXThisExpr>(ignoreWrappers(ME->getBase())))
+        return ofThis();
+      return {};
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      if (isa<EnumConstantDecl>(DRE->getDecl()))
+        return {Kind::Neutral};
+      if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+        return ofVar(V);
+    }
+    return {};
+  }
+
+  /// A member of the task's object: the spawner's object when the task is
+  /// a lambda that captures 'this' or a member function bound to 'this'.
+  Fate ofThis() {
+    if (const LambdaExpr *Lambda = D.Spawn.Task.Lambda)
+      for (const LambdaCapture &C : Lambda->captures())
+        if (C.capturesThis())
+          return {Kind::Outlives};
+    if (!D.Spawn.Task.BoundArgs.empty() &&
+        isa<CXXThisExpr>(ignoreWrappers(D.Spawn.Task.BoundArgs.front())))
+      return {Kind::Outlives};
+    return {};
+  }
+
+  /// A local of the spawner: not static, not a reference.
+  bool isSpawnerLocal(const ValueDecl *VD) const {
+    const auto *V = dyn_cast_or_null<VarDecl>(VD);
+    return V && Spawner && V->hasLocalStorage() &&
+           !V->getType()->isReferenceType() &&
+           V->getParentFunctionOrMethod() == Spawner;
+  }
+
+  Fate ofVar(const VarDecl *V) {
+    const std::optional<StopTokenKind> TK =
+        Lib.stopTokenKind(V->getType().getNonReferenceType());
+    // The stop token a std::jthread passes to its task: its own source,
+    // which nobody can reach once a temporary or local thread object is
+    // detached (its destructor no longer requests a stop).
+    if (const auto *P = dyn_cast<ParmVarDecl>(V);
+        P && L.Function == D.Spawn.Task.Function &&
+        !D.Class->StopToken.empty() && TK == StopTokenKind::Token &&
+        P->getFunctionScopeIndex() == 0 && D.Spawn.Task.BoundArgs.empty()) {
+      if (!D.Object)
+        return {Kind::Nobody};
+      if (isSpawnerLocal(D.Object) && onlyUsedBy(D.Object, [&](const Expr *U) {
+            return isInside(U, D.Detach, Ctx);
+          }))
+        return {Kind::Nobody};
+      return {isa<FieldDecl>(D.Object) ? Kind::Outlives : Kind::Unknown};
+    }
+    if (V->hasGlobalStorage() || V->getType()->isReferenceType())
+      return {Kind::Outlives};
+    if (isa<ParmVarDecl>(V))
+      return {};
+    // A token captured by copy (or an init-capture) that was taken from a
+    // local stop source of the spawner that nothing else uses: the source
+    // dies with the spawner.
+    if (TK != StopTokenKind::Token ||
+        (!V->isInitCapture() && !isSpawnerLocal(V)))
+      return {};
+    const auto *Get = dyn_cast_or_null<CXXMemberCallExpr>(
+        ignoreWrappers(V->getInit(), CopyConstructions));
+    if (!Get || Lib.stopTokenKind(Get->getType()) != StopTokenKind::Token)
+      return {};
+    const auto *SrcRef = dyn_cast_or_null<DeclRefExpr>(
+        ignoreWrappers(Get->getImplicitObjectArgument()));
+    const ValueDecl *Src = SrcRef ? SrcRef->getDecl() : nullptr;
+    if (!isSpawnerLocal(Src) ||
+        Lib.stopTokenKind(Src->getType()) != StopTokenKind::Source)
+      return {};
+    // Every use of the source hands out a token (no request_stop, no copy).
+    if (!onlyUsedBy(Src, [&](const Expr *U) {
+          DynTypedNodeList Ps = getParents(Ctx, *U);
+          while (Ps.size() == 1 &&
+                 (Ps[0].get<ImplicitCastExpr>() || Ps[0].get<ParenExpr>()))
+            Ps = getParents(Ctx, Ps[0]);
+          const auto *ME = Ps.size() == 1 ? Ps[0].get<MemberExpr>() : nullptr;
+          if (!ME)
+            return false;
+          auto MPs = getParents(Ctx, *ME);
+          const auto *Call =
+              MPs.size() == 1 ? MPs[0].get<CXXMemberCallExpr>() : nullptr;
+          return Call &&
+                 Lib.stopTokenKind(Call->getType()) == StopTokenKind::Token;
+        }))
+      return {};
+    return {Kind::Nobody, Src};
+  }
+
+  /// Every reference to \p VD in the spawner satisfies \p Ok.
+  bool onlyUsedBy(const ValueDecl *VD,
+                  llvm::function_ref<bool(const Expr *)> Ok) const {
+    if (!Spawner || !Spawner->getBody())
+      return false;
+    llvm::SmallVector<const Stmt *, 32> Work;
+    Work.push_back(Spawner->getBody());
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S)
+        continue;
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
+          DRE && DRE->getDecl() == VD && !Ok(DRE))
+        return false;
+      if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
+        for (const LambdaCapture &C : LE->captures())
+          if (C.capturesVariable() && C.getCapturedVar() == VD &&
+              C.getCaptureKind() == LCK_ByRef)
+            return false; // the lambda may do anything with it
+      }
+      for (const Stmt *Child : S->children())
+        Work.push_back(Child);
+    }
+    return true;
+  }
+
+  const DetachedThread &D;
+  const LongRunningLoop &L;
+  const Library &Lib;
+  ASTContext &Ctx;
+  const FunctionDecl *Spawner;
+};
+
+} // namespace
+
+StopHandleFate stopHandleFate(const DetachedThread &D,
+                              const LongRunningLoop &Loop, const Library &Lib,
+                              ASTContext &Ctx) {
+  return StopHandleFinder(D, Loop, Lib, Ctx).run();
+}
+
 /// The innermost open-ended loop around both the detach and the spawn, in
 /// the function that holds the detach.
 const Stmt *openEndedLoopAround(const Expr *Detach, const Expr *Spawn,

@@ -17,6 +17,7 @@
 #define TASKLEAK_LIB_THREADLIFETIME_H
 
 #include "lib/Library.h"
+#include "lib/TaskAnalysis.h"
 #include "lib/TaskBody.h"
 
 #include "clang/AST/ASTContext.h"
@@ -133,6 +134,36 @@ struct BorrowedState {
 /// `std::ref(local)` or `&local` as a bound argument. None when a lambda
 /// task also captures a std::shared_ptr by copy (it keeps the object alive).
 std::optional<BorrowedState> borrowedState(const SpawnSite &S);
+
+/// Who can still ask a detached task to stop once the detach has given up
+/// the thread object.
+enum class StopReach {
+  /// Nobody: the task's loop never ends, or the only handle that can end it
+  /// dies with the spawner (a local stop source whose token the task holds)
+  /// or with the thread object (a temporary or local std::jthread's own stop
+  /// source). The detach gives up the last handle on a task that runs as
+  /// long as the process.
+  Nobody,
+  /// A handle that outlives the spawner: a member of the spawner's object
+  /// (a flag that stop() sets), a global, what a reference refers to.
+  Outlives,
+  /// Anything else (a handle we cannot follow).
+  Unknown,
+};
+
+struct StopHandleFate {
+  StopReach Reach = StopReach::Unknown;
+  /// For Nobody with a stop test: the spawner's local that dies with it,
+  /// or null when the handle was the thread object's own stop source.
+  const clang::ValueDecl *Local = nullptr;
+};
+
+/// Who can stop the task of \p D, whose loop \p Loop runs until it is
+/// stopped or forever (TaskAnalysis::longRunningLoop): the handles that the
+/// loop's stop test reads, followed to where they live.
+StopHandleFate stopHandleFate(const DetachedThread &D,
+                              const LongRunningLoop &Loop, const Library &Lib,
+                              clang::ASTContext &Ctx);
 
 /// The innermost open-ended loop (`while`, `do` other than `do ... while
 /// (0)`, a `for` without a condition or increment: a retry or accept loop, not
