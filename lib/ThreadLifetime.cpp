@@ -52,8 +52,13 @@ static const CXXConstructExpr *startedThread(const Expr *E,
 }
 
 /// What the use \p Use (a DeclRefExpr or MemberExpr naming the object) does.
+static bool helperJoins(const FunctionDecl *FD, unsigned Param,
+                        const Library &Lib, ASTContext &Ctx, unsigned Depth);
+static bool provesNotJoinable(const Expr *Cond, bool Taken,
+                              const ValueDecl *Var, const ThreadClass *Class);
+
 static ThreadUse classifyUse(const Expr *Use, const Library &Lib,
-                             ASTContext &Ctx) {
+                             ASTContext &Ctx, unsigned Depth) {
   const Expr *Cur = Use;
   for (int Guard = 0; Guard < 8; ++Guard) {
     DynTypedNodeList Parents = getParents(Ctx, *Cur);
@@ -87,14 +92,16 @@ static ThreadUse classifyUse(const Expr *Use, const Library &Lib,
       if (!Method || !Call || !Method->getIdentifier())
         return {ThreadUseKind::Escape, Use};
       StringRef Name = Method->getName();
-      if (Name == "join")
+      const ThreadClass *Class = Lib.threadClass(Cur->getType());
+      if (Class && Library::isJoin(*Class, Name))
         return {ThreadUseKind::Join, Call};
-      if (Name == "detach")
+      if (Class && Library::isDetach(*Class, Name))
         return {ThreadUseKind::Detach, Call};
       if (Name == "swap")
         return {ThreadUseKind::MoveOut, Call};
-      if (Method->isConst() || Name == "request_stop" ||
-          Name == "get_stop_source" || Name == "interrupt")
+      if (Method->isConst() ||
+          (Class && Library::isRequestStop(*Class, Name)) ||
+          Name == "get_stop_source")
         return {ThreadUseKind::Neutral, Call};
       return {ThreadUseKind::Escape, Use};
     }
@@ -132,6 +139,11 @@ static ThreadUse classifyUse(const Expr *Use, const Library &Lib,
             if (PT->isReferenceType() &&
                 PT.getNonReferenceType().isConstQualified())
               return {ThreadUseKind::Neutral, Call};
+            // A helper of the translation unit that takes the thread by
+            // reference and joins it on every path.
+            if (PT->isLValueReferenceType() && Depth < 3 &&
+                helperJoins(FD, I, Lib, Ctx, Depth + 1))
+              return {ThreadUseKind::Join, Call};
           }
       }
       return {ThreadUseKind::Escape, Use};
@@ -147,8 +159,8 @@ namespace {
 class UseFinder : public RecursiveASTVisitor<UseFinder> {
 public:
   UseFinder(const ValueDecl *D, const Library &Lib, ASTContext &Ctx,
-            ThreadObject &Out)
-      : D(D), Lib(Lib), Ctx(Ctx), Out(Out) {}
+            ThreadObject &Out, unsigned Depth = 0)
+      : D(D), Lib(Lib), Ctx(Ctx), Out(Out), Depth(Depth) {}
 
   bool shouldVisitLambdaBody() const { return true; }
   bool shouldVisitImplicitCode() const { return false; }
@@ -186,17 +198,58 @@ private:
     // used inside a lambda of a member function are the same member.
     if (InLambda && isa<VarDecl>(D))
       return;
-    Out.Uses.push_back(classifyUse(E, Lib, Ctx));
+    Out.Uses.push_back(classifyUse(E, Lib, Ctx, Depth));
   }
 
   const ValueDecl *D;
   const Library &Lib;
   ASTContext &Ctx;
   ThreadObject &Out;
+  unsigned Depth;
   unsigned InLambda = 0;
 };
 
 } // namespace
+
+/// Whether \p FD, defined in the translation unit outside system headers,
+/// joins its reference parameter \p Param on every path (the false branch of
+/// `joinable()` aside) and does nothing else with it that we cannot see.
+static bool helperJoins(const FunctionDecl *FD, unsigned Param,
+                        const Library &Lib, ASTContext &Ctx, unsigned Depth) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD || !FD->hasBody(Def) || !Def || Def->isDependentContext() ||
+      Param >= Def->getNumParams() ||
+      Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
+      Lib.inOpaqueNamespace(Def))
+    return false;
+  const ParmVarDecl *P = Def->getParamDecl(Param);
+  ThreadObject T;
+  T.Decl = P;
+  UseFinder(P, Lib, Ctx, T, Depth).TraverseStmt(Def->getBody());
+  bool Joins = false;
+  for (const ThreadUse &U : T.Uses) {
+    if (U.Kind == ThreadUseKind::Escape || U.Kind == ThreadUseKind::Spawn ||
+        U.Kind == ThreadUseKind::MoveOut || U.Kind == ThreadUseKind::Detach)
+      return false;
+    Joins |= U.Kind == ThreadUseKind::Join;
+  }
+  if (!Joins)
+    return false;
+  llvm::SmallPtrSet<const Stmt *, 4> JoinCalls;
+  for (const ThreadUse &U : T.Uses)
+    if (U.Kind == ThreadUseKind::Join)
+      JoinCalls.insert(U.E);
+  PathSearchOptions Options;
+  auto Settles = [&](const Expr *Cond, bool Taken) {
+    return provesNotJoinable(
+        Cond, Taken, P, Lib.threadClass(P->getType().getNonReferenceType()));
+  };
+  Options.SettlesBranch = Settles;
+  return !findPathWithoutCredit(
+      Def, nullptr, 1,
+      [&](const Stmt *S) { return JoinCalls.count(S) ? 1u : 0u; }, Ctx,
+      Options);
+}
 
 static void sortUses(ThreadObject &T, const SourceManager &SM) {
   llvm::sort(T.Uses, [&](const ThreadUse &A, const ThreadUse &B) {
@@ -287,7 +340,7 @@ std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
 /// `t.joinable()` on \p Var, possibly negated: the branch \p Taken of it
 /// proves that the thread is not joinable.
 static bool provesNotJoinable(const Expr *Cond, bool Taken,
-                              const ValueDecl *Var) {
+                              const ValueDecl *Var, const ThreadClass *Class) {
   for (int Guard = 0; Cond && Guard < 8; ++Guard) {
     Cond = Cond->IgnoreParenImpCasts();
     if (const auto *EWC = dyn_cast<ExprWithCleanups>(Cond)) {
@@ -304,10 +357,13 @@ static bool provesNotJoinable(const Expr *Cond, bool Taken,
   }
   const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(Cond);
   if (!Call || !Call->getMethodDecl() ||
-      !Call->getMethodDecl()->getIdentifier() ||
-      Call->getMethodDecl()->getName() != "joinable")
+      !Call->getMethodDecl()->getIdentifier() || !Class ||
+      !Library::isJoinableQuery(*Class, Call->getMethodDecl()->getName()))
     return false;
   const Expr *Obj = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  if (const auto *ME = dyn_cast<MemberExpr>(Obj))
+    return ME->getMemberDecl() == Var &&
+           isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) && !Taken;
   const auto *DRE = dyn_cast<DeclRefExpr>(Obj);
   return DRE && DRE->getDecl() == Var && !Taken;
 }
@@ -327,7 +383,7 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
   PathSearchOptions Options;
   Options.UntilScopeEndOf = Var;
   auto Settles = [&](const Expr *Cond, bool Taken) {
-    return provesNotJoinable(Cond, Taken, Var);
+    return provesNotJoinable(Cond, Taken, Var, T.Class);
   };
   Options.SettlesBranch = Settles;
   // Falling off the end of the scope past a conditional join is not
@@ -341,6 +397,7 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
     return !Released || !isa<CompoundStmt>(Exit);
   };
   Options.AcceptsExit = Accepts;
+  Options.ThrowLeavesScope = true;
   for (const ThreadUse &U : T.Uses) {
     if (U.Kind != ThreadUseKind::Spawn)
       continue;
@@ -352,6 +409,102 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
       return JoinableExit{&U, P->Exit};
   }
   return std::nullopt;
+}
+
+std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
+                                                 ASTContext &Ctx) {
+  const auto *Field = dyn_cast_or_null<FieldDecl>(T.Decl);
+  if (!Field || T.escapes() || !T.released())
+    return std::nullopt;
+  const auto *RD = dyn_cast<CXXRecordDecl>(Field->getParent());
+  // A base class may leave the join to a derived class's destructor.
+  if (!RD || (RD->isPolymorphic() && !RD->hasAttr<FinalAttr>()))
+    return std::nullopt;
+  const ThreadUse *Spawn = nullptr;
+  llvm::SmallVector<const ThreadUse *, 4> Joins;
+  for (const ThreadUse &U : T.Uses) {
+    if (U.Kind == ThreadUseKind::Detach || U.Kind == ThreadUseKind::MoveOut)
+      return std::nullopt; // released another way
+    if (U.Kind == ThreadUseKind::Spawn && !Spawn)
+      Spawn = &U;
+    if (U.Kind == ThreadUseKind::Join)
+      Joins.push_back(&U);
+  }
+  if (!Spawn || Joins.empty())
+    return std::nullopt;
+  // The member functions that join it, directly or through calls on 'this'
+  // of other member functions (three levels).
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Joining;
+  for (const ThreadUse *U : Joins)
+    if (const FunctionDecl *Fn = enclosingFunction(U->E, Ctx))
+      Joining.insert(Fn->getCanonicalDecl());
+  auto CallsJoining = [&](const Stmt *S) {
+    const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(S);
+    if (!Call || !Call->getMethodDecl() ||
+        !isa<CXXThisExpr>(
+            Call->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+      return false;
+    return Joining.contains(Call->getMethodDecl()->getCanonicalDecl());
+  };
+  for (int Round = 0; Round < 3; ++Round)
+    for (const CXXMethodDecl *M : RD->methods()) {
+      const FunctionDecl *Def = nullptr;
+      if (Joining.contains(M->getCanonicalDecl()) || !M->hasBody(Def))
+        continue;
+      llvm::SmallVector<const Stmt *, 32> Work;
+      Work.push_back(Def->getBody());
+      while (!Work.empty()) {
+        const Stmt *S = Work.pop_back_val();
+        if (!S)
+          continue;
+        if (CallsJoining(S)) {
+          Joining.insert(M->getCanonicalDecl());
+          break;
+        }
+        for (const Stmt *Child : S->children())
+          Work.push_back(Child);
+      }
+    }
+  UnjoinedMember Out;
+  Out.Spawn = Spawn;
+  const CXXDestructorDecl *Dtor = RD->getDestructor();
+  const FunctionDecl *DtorDef = nullptr;
+  if (Dtor && Dtor->isUserProvided() && Dtor->hasBody(DtorDef) && DtorDef &&
+      DtorDef->getBody()) {
+    Out.Destructor = cast<CXXDestructorDecl>(DtorDef);
+    llvm::SmallPtrSet<const Stmt *, 4> JoinCalls;
+    for (const ThreadUse *U : Joins)
+      JoinCalls.insert(U->E);
+    auto Credit = [&](const Stmt *S) {
+      return JoinCalls.count(S) || CallsJoining(S) ? 1u : 0u;
+    };
+    PathSearchOptions Options;
+    auto Settles = [&](const Expr *Cond, bool Taken) {
+      return provesNotJoinable(Cond, Taken, Field, T.Class);
+    };
+    Options.SettlesBranch = Settles;
+    if (!findPathWithoutCredit(DtorDef, nullptr, 1, Credit, Ctx, Options))
+      return std::nullopt; // joined on every path of the destructor
+    // The join or joining call in the destructor that some path skips.
+    llvm::SmallVector<const Stmt *, 32> Work;
+    Work.push_back(DtorDef->getBody());
+    while (!Work.empty() && !Out.Join) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S)
+        continue;
+      if (Credit(S))
+        Out.Join = S;
+      for (const Stmt *Child : S->children())
+        Work.push_back(Child);
+    }
+    if (Out.Join) {
+      Out.JoinFunction = DtorDef;
+      return Out;
+    }
+  }
+  Out.Join = Joins.front()->E;
+  Out.JoinFunction = enclosingFunction(Joins.front()->E, Ctx);
+  return Out;
 }
 
 std::optional<DetachedThread>

@@ -89,15 +89,16 @@ std::optional<ThreadObject> analyzeMemberThread(const clang::FieldDecl *Field,
 struct JoinableExit {
   const ThreadUse *Spawn = nullptr; ///< where the path starts
   /// The statement that ends the scope on the path: a ReturnStmt,
-  /// BreakStmt, ContinueStmt, GotoStmt, CoreturnStmt, or the CompoundStmt
-  /// whose closing brace the path reaches.
+  /// BreakStmt, ContinueStmt, GotoStmt, CoreturnStmt, CXXThrowExpr, or the
+  /// CompoundStmt whose closing brace the path reaches.
   const clang::Stmt *Exit = nullptr;
 };
 
 /// A path from a spawn of local \p T to the end of its scope on which it is
 /// not joined, detached or moved away. The false branch of `t.joinable()`
-/// settles it; paths through noreturn calls and exceptional paths (a throw,
-/// calls that throw) are not followed. A path that falls off the end of the
+/// settles it; paths through noreturn calls and through calls that may throw
+/// are not followed; a `throw` statement that no `try` of the function
+/// catches leaves the scope. A path that falls off the end of the
 /// scope counts only when the object is never joined, detached or moved
 /// (a join under a condition may be tied to the spawn by a flag); a return,
 /// break, continue or goto always does. None when the object escapes.
@@ -106,6 +107,27 @@ struct JoinableExit {
 std::optional<JoinableExit>
 findJoinableExit(const ThreadObject &T, clang::ASTContext &Ctx,
                  llvm::function_ref<bool(const clang::Stmt *)> Ignore = nullptr);
+
+/// A thread member that its class joins, but not on every path of its
+/// destructor: the destructor (user-provided) joins it only under a
+/// condition other than `joinable()`, or the only joins are in member
+/// functions (`stop()`) that the destructor (user-provided or implicit) does
+/// not call. Calls on 'this' of member functions that join count as joins
+/// (three levels). None when the member escapes, is detached or moved away
+/// anywhere, is never started or joined in the class, or the class is
+/// polymorphic and not final (a derived class's destructor may join it).
+struct UnjoinedMember {
+  const ThreadUse *Spawn = nullptr;
+  /// The user-provided destructor, if any.
+  const clang::CXXDestructorDecl *Destructor = nullptr;
+  /// The join (or call of a joining member function) that some path of the
+  /// destructor skips, when JoinFunction is the destructor; else the first
+  /// join of the class, in JoinFunction.
+  const clang::Stmt *Join = nullptr;
+  const clang::FunctionDecl *JoinFunction = nullptr;
+};
+std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
+                                                 clang::ASTContext &Ctx);
 
 /// The thread a `detach()` call detaches and the spawn that started it:
 /// a temporary (`std::thread(f).detach()`), a local variable or a member
