@@ -35,7 +35,7 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
 
 void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
-  const auto *Detach = Result.Nodes.getNodeAs<CXXMemberCallExpr>("detach");
+  const auto *Detach = Result.Nodes.getNodeAs<CallExpr>("detach");
   const Library *Lib = library();
   if (!Detach || !Lib)
     return;

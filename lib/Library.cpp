@@ -82,7 +82,8 @@ Library::Library(const ModelSet &M)
       ForEachAlgorithms(Models.ForEachAlgorithms),
       FixedSizeArrays(Models.FixedSizeArrays),
       BlockingFunctions(Models.BlockingFunctions),
-      ProcessExits(Models.ProcessExits) {
+      ProcessExits(Models.ProcessExits),
+      DetachFunctions(Models.DetachFunctions) {
   for (const CallableAdapterModel &A : Models.CallableAdapters)
     (A.IsType ? CallableWrappers : Binders).insert(A.Name);
   for (const SpawnFactoryModel &F : Models.SpawnFactories)
@@ -632,6 +633,10 @@ bool Library::isJoinFunctionName(StringRef Name) const {
 
 bool Library::isProcessExit(const FunctionDecl *FD) const {
   return ProcessExits.contains(FD);
+}
+
+bool Library::isDetachFunction(const FunctionDecl *FD) const {
+  return DetachFunctions.contains(FD);
 }
 
 const SleepModel *Library::sleepModel(const CallExpr *Call) const {

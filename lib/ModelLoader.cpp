@@ -44,7 +44,7 @@ const KeySet TopKeys{
      "uncancellable-awaits", "stop-token-waits", "blocking-functions", "join-functions",
      "reference-wrappers", "handles", "callable-adapters", "move-functions",
      "object-accessors", "for-each-algorithms", "fixed-size-arrays",
-     "opaque-namespaces", "sleeps", "process-exits"}};
+     "opaque-namespaces", "sleeps", "process-exits", "detach-functions"}};
 // clang-format on
 const KeySet SpawnKeys{"a spawn entry",
                        {"function", "callable-arg"},
@@ -486,6 +486,7 @@ std::vector<std::string> *nameList(const std::string &Key, ModelSet &Out) {
           {"blocking-functions", &ModelSet::BlockingFunctions},
           {"join-functions", &ModelSet::JoinFunctions},
           {"process-exits", &ModelSet::ProcessExits},
+          {"detach-functions", &ModelSet::DetachFunctions},
           {"reference-wrappers", &ModelSet::ReferenceWrappers},
           {"move-functions", &ModelSet::MoveFunctions},
           {"object-accessors", &ModelSet::ObjectAccessors},

@@ -47,6 +47,7 @@ void ModelSet::append(const ModelSet &O) {
   Add(BlockingFunctions, O.BlockingFunctions);
   Add(JoinFunctions, O.JoinFunctions);
   Add(ProcessExits, O.ProcessExits);
+  Add(DetachFunctions, O.DetachFunctions);
   Add(StopTokenWaits, O.StopTokenWaits);
   Add(Sleeps, O.Sleeps);
   Add(CompletionTokens, O.CompletionTokens);

@@ -507,12 +507,62 @@ std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
   return Out;
 }
 
-std::optional<DetachedThread>
-resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
-              ASTContext &Ctx) {
-  if (!Detach || !Detach->getImplicitObjectArgument())
+/// `pthread_detach(tid)`: the last spawn before it in its function whose
+/// thread-id argument is `&tid`.
+static std::optional<DetachedThread>
+resolveDetachFunction(const CallExpr *Detach, const Library &Lib,
+                      ASTContext &Ctx) {
+  const auto *Id = dyn_cast<DeclRefExpr>(stripObject(Detach->getArg(0)));
+  const auto *Tid = Id ? dyn_cast<VarDecl>(Id->getDecl()) : nullptr;
+  const FunctionDecl *Fn = enclosingFunction(Detach, Ctx);
+  if (!Tid || !Tid->hasLocalStorage() || !Fn || !Fn->getBody())
     return std::nullopt;
-  const Expr *Obj = stripObject(Detach->getImplicitObjectArgument());
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::optional<SpawnSite> Last;
+  llvm::SmallVector<const Stmt *, 32> Work;
+  Work.push_back(Fn->getBody());
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    if (const auto *Call = dyn_cast<CallExpr>(S);
+        Call && Call->getNumArgs() > 0 &&
+        SM.isBeforeInTranslationUnit(Call->getBeginLoc(),
+                                     Detach->getBeginLoc())) {
+      const auto *Addr = dyn_cast<UnaryOperator>(stripObject(Call->getArg(0)));
+      const auto *Ref =
+          Addr && Addr->getOpcode() == UO_AddrOf
+              ? dyn_cast<DeclRefExpr>(stripObject(Addr->getSubExpr()))
+              : nullptr;
+      if (Ref && Ref->getDecl() == Tid)
+        if (std::optional<SpawnSite> Site = matchSpawn(Lib, Call, Ctx);
+            Site && Site->Model && Site->Model->Kind == SpawnKind::Pthread &&
+            (!Last || SM.isBeforeInTranslationUnit(Last->Call->getBeginLoc(),
+                                                   Call->getBeginLoc())))
+          Last = Site;
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  if (!Last)
+    return std::nullopt;
+  DetachedThread Out;
+  Out.Detach = Detach;
+  Out.Object = Tid;
+  Out.Spawn = *Last;
+  return Out;
+}
+
+std::optional<DetachedThread>
+resolveDetach(const CallExpr *Detach, const Library &Lib, ASTContext &Ctx) {
+  if (const auto *Call = dyn_cast_or_null<CallExpr>(Detach);
+      Call && !isa<CXXMemberCallExpr>(Call) && Call->getNumArgs() == 1 &&
+      Lib.isDetachFunction(Call->getDirectCallee()))
+    return resolveDetachFunction(Call, Lib, Ctx);
+  const auto *Member = dyn_cast_or_null<CXXMemberCallExpr>(Detach);
+  if (!Member || !Member->getImplicitObjectArgument())
+    return std::nullopt;
+  const Expr *Obj = stripObject(Member->getImplicitObjectArgument());
   DetachedThread Out;
   Out.Detach = Detach;
   Out.Class = Lib.threadClass(Obj->getType());
@@ -613,6 +663,12 @@ public:
         Spawner(enclosingFunction(D.Detach, Ctx)) {}
 
   StopHandleFate run() {
+    // A thread id (pthread_detach): pthread_cancel(tid) can still end the
+    // thread when the spawner keeps or uses the id otherwise.
+    if (!D.Class && (!D.Object || !onlyUsedBy(D.Object, [&](const Expr *U) {
+          return isInside(U, D.Detach, Ctx) || isInside(U, D.Spawn.Call, Ctx);
+        })))
+      return {StopReach::Unknown, nullptr};
     if (!L.StopTest)
       return {StopReach::Nobody, nullptr};
     Fate F = ofExpr(L.StopTest, 0);
@@ -706,7 +762,7 @@ private:
     // which nobody can reach once a temporary or local thread object is
     // detached (its destructor no longer requests a stop).
     if (const auto *P = dyn_cast<ParmVarDecl>(V);
-        P && L.Function == D.Spawn.Task.Function &&
+        P && L.Function == D.Spawn.Task.Function && D.Class &&
         !D.Class->StopToken.empty() && TK == StopTokenKind::Token &&
         P->getFunctionScopeIndex() == 0 && D.Spawn.Task.BoundArgs.empty()) {
       if (!D.Object)

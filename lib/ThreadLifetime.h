@@ -133,14 +133,20 @@ std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
 /// a temporary (`std::thread(f).detach()`), a local variable or a member
 /// with a single spawn and no escape.
 struct DetachedThread {
-  const clang::CXXMemberCallExpr *Detach = nullptr;
+  /// The detach member call, or the detach function's call
+  /// (`pthread_detach(tid)`).
+  const clang::CallExpr *Detach = nullptr;
+  /// Null for a detach function (a thread id, no thread object).
   const ThreadClass *Class = nullptr;
   const clang::ValueDecl *Object = nullptr; ///< null for a temporary
   SpawnSite Spawn;
 };
-std::optional<DetachedThread>
-resolveDetach(const clang::CXXMemberCallExpr *Detach, const Library &Lib,
-              clang::ASTContext &Ctx);
+/// For `pthread_detach(tid)`: the last pthread spawn before it in the same
+/// function that writes the local id `tid` (`pthread_create(&tid, ...)`);
+/// Object is then `tid`.
+std::optional<DetachedThread> resolveDetach(const clang::CallExpr *Detach,
+                                            const Library &Lib,
+                                            clang::ASTContext &Ctx);
 
 /// State of the spawning function that a task uses by reference.
 struct BorrowedState {

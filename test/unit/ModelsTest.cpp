@@ -566,7 +566,8 @@ TEST(ModelDocs, EveryBuiltinEntryIsListed) {
        {&B.StopTokenTypes, &B.ReferenceWrappers, &B.StopQueries,
         &B.OpaqueNamespaces, &B.MoveFunctions, &B.ObjectAccessors,
         &B.ForEachAlgorithms, &B.FixedSizeArrays, &B.AtomicFlags,
-        &B.BlockingFunctions, &B.StopTokenWaits, &B.ProcessExits})
+        &B.BlockingFunctions, &B.StopTokenWaits, &B.ProcessExits,
+        &B.DetachFunctions})
     Add(*L);
   for (const std::string &N : Names)
     if (!N.empty())
