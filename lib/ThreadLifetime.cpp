@@ -411,6 +411,134 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
   return std::nullopt;
 }
 
+/// A member of \p RD read through 'this' (`running_`, `running_.load()`).
+static const FieldDecl *memberFlag(const Expr *E, const CXXRecordDecl &RD) {
+  E = ignoreWrappers(E, FunctionalCasts);
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    if (MC->getMethodDecl() && MC->getMethodDecl()->isConst() &&
+        MC->getNumArgs() <= 1)
+      E = ignoreWrappers(MC->getImplicitObjectArgument(), FunctionalCasts);
+  const auto *ME = dyn_cast<MemberExpr>(E);
+  const auto *F = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+  if (!F || F->getParent() != &RD ||
+      !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+    return nullptr;
+  return F;
+}
+
+/// Whether \p Cond is made of member flags only (collected in \p Flags),
+/// possibly negated, compared with constants, combined with && and ||, or a
+/// joinable() query of the thread.
+static bool onlyFlags(const Expr *Cond, const CXXRecordDecl &RD,
+                      const ThreadObject &T, const FieldDecl *Thread,
+                      llvm::SmallPtrSetImpl<const FieldDecl *> &Flags,
+                      unsigned Depth = 0) {
+  if (!Cond || Depth > 8)
+    return false;
+  Cond = ignoreWrappers(Cond, FunctionalCasts);
+  if (isa<IntegerLiteral, CXXBoolLiteralExpr>(Cond))
+    return true;
+  if (const auto *U = dyn_cast<UnaryOperator>(Cond))
+    return U->getOpcode() == UO_LNot &&
+           onlyFlags(U->getSubExpr(), RD, T, Thread, Flags, Depth + 1);
+  if (const auto *B = dyn_cast<BinaryOperator>(Cond))
+    return (B->isLogicalOp() || B->isEqualityOp()) &&
+           onlyFlags(B->getLHS(), RD, T, Thread, Flags, Depth + 1) &&
+           onlyFlags(B->getRHS(), RD, T, Thread, Flags, Depth + 1);
+  if (provesNotJoinable(Cond, false, Thread, T.Class))
+    return true;
+  const FieldDecl *F = memberFlag(Cond, RD);
+  if (!F || F == Thread)
+    return false;
+  Flags.insert(F);
+  return true;
+}
+
+/// \p Fn assigns member \p F (`f_ = ...`, `f_.store(...)`, `f_ op= ...`, a
+/// constructor's initializer).
+static bool assignsMember(const FunctionDecl *Fn, const FieldDecl *F) {
+  const FunctionDecl *Def = nullptr;
+  if (!Fn || !Fn->hasBody(Def) || !Def)
+    return false;
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->isWritten() && Init->getMember() == F)
+        return true;
+  auto Names = [&](const Expr *E) {
+    const auto *ME =
+        dyn_cast_or_null<MemberExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+    return ME && ME->getMemberDecl() == F;
+  };
+  llvm::SmallVector<const Stmt *, 32> Work;
+  Work.push_back(Def->getBody());
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *B = dyn_cast<BinaryOperator>(S);
+        B && B->isAssignmentOp() && Names(B->getLHS()))
+      return true;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
+        Op && Op->isAssignmentOp() && Op->getNumArgs() == 2 &&
+        Names(Op->getArg(0)))
+      return true;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+        MC && MC->getMethodDecl() && !MC->getMethodDecl()->isConst() &&
+        Names(MC->getImplicitObjectArgument()))
+      return true;
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return false;
+}
+
+/// Every branch of the destructor \p Dtor (`if`, `?:`) tests only member
+/// flags that a function starting the thread also sets (`running_ = true;
+/// t_ = std::thread(...)`), or the thread's joinable(); no loop or switch:
+/// `if (running_) { running_ = false; t_.join(); }` joins whenever the
+/// thread was started, as far as the class says.
+static bool branchesOnlyOnSpawnFlags(const FunctionDecl *Dtor,
+                                     const CXXRecordDecl &RD,
+                                     const ThreadObject &T,
+                                     const FieldDecl *Thread, ASTContext &Ctx) {
+  llvm::SmallPtrSet<const FieldDecl *, 4> Flags;
+  bool Branches = false;
+  llvm::SmallVector<const Stmt *, 32> Work;
+  Work.push_back(Dtor->getBody());
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    const Expr *Cond = nullptr;
+    if (const auto *If = dyn_cast<IfStmt>(S))
+      Cond = If->getCond();
+    else if (const auto *CO = dyn_cast<ConditionalOperator>(S))
+      Cond = CO->getCond();
+    else if (isLoop(S) || isa<SwitchStmt, BinaryConditionalOperator>(S))
+      return false;
+    if (Cond) {
+      Branches = true;
+      if (!onlyFlags(Cond, RD, T, Thread, Flags))
+        return false;
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  if (!Branches || Flags.empty())
+    return false;
+  llvm::SmallPtrSet<const FunctionDecl *, 4> Starters;
+  for (const ThreadUse &U : T.Uses)
+    if (U.Kind == ThreadUseKind::Spawn)
+      if (const FunctionDecl *Fn = enclosingFunction(U.E, Ctx))
+        Starters.insert(Fn);
+  for (const FieldDecl *F : Flags)
+    if (llvm::none_of(Starters, [&](const FunctionDecl *Fn) {
+          return assignsMember(Fn, F);
+        }))
+      return false;
+  return true;
+}
+
 std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
                                                  ASTContext &Ctx) {
   const auto *Field = dyn_cast_or_null<FieldDecl>(T.Decl);
@@ -485,6 +613,8 @@ std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
     Options.SettlesBranch = Settles;
     if (!findPathWithoutCredit(DtorDef, nullptr, 1, Credit, Ctx, Options))
       return std::nullopt; // joined on every path of the destructor
+    if (branchesOnlyOnSpawnFlags(DtorDef, *RD, T, Field, Ctx))
+      return std::nullopt; // `if (running_)` with running_ set at the start
     // The join or joining call in the destructor that some path skips.
     llvm::SmallVector<const Stmt *, 32> Work;
     Work.push_back(DtorDef->getBody());

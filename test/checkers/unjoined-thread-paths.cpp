@@ -424,6 +424,63 @@ private:
   std::thread t_;
 };
 
+// Hard negative: the destructor's condition is a flag that the function
+// starting the thread sets (tied to the spawn).
+class FlagTied {
+public:
+  void start() {
+    running_ = true;
+    t_ = std::thread(work);
+  }
+  ~FlagTied() {
+    if (running_) {
+      running_ = false;
+      t_.join();
+    }
+  }
+
+private:
+  bool running_ = false;
+  std::thread t_;
+};
+
+// Hard negative: the same with an early return and an atomic flag.
+class FlagTiedEarlyReturn {
+public:
+  void start() {
+    running_.store(true);
+    t_ = std::thread(work);
+  }
+  ~FlagTiedEarlyReturn() {
+    if (!running_.load())
+      return;
+    running_ = false;
+    t_.join();
+  }
+
+private:
+  std::atomic<bool> running_{false};
+  std::thread t_;
+};
+
+// Hard negative: a conditional stop() on a flag set with the spawn.
+class FlagTiedStop {
+public:
+  void start() {
+    t_ = std::thread(work);
+    started_ = true;
+  }
+  void stop() { t_.join(); }
+  ~FlagTiedStop() {
+    if (started_)
+      stop();
+  }
+
+private:
+  bool started_ = false;
+  std::thread t_;
+};
+
 // A std::jthread member joins itself.
 class UsesJthread {
 public:
