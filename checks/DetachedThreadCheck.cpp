@@ -1,6 +1,8 @@
 //===--- DetachedThreadCheck.cpp - taskleak --------------------------------===//
 #include "checks/DetachedThreadCheck.h"
 
+#include "checks/Manifest.h"
+
 #include "lib/Matchers.h"
 #include "lib/TaskAnalysis.h"
 #include "lib/ThreadLifetime.h"
@@ -13,6 +15,19 @@ using namespace clang::ast_matchers;
 
 namespace taskleak {
 
+DetachedThreadCheck::DetachedThreadCheck(StringRef Name,
+                                         tidy::ClangTidyContext *Context)
+    : TaskleakCheck(Name, Context),
+      ReportEveryLongRunning(Options.get<bool>(
+          "ReportEveryLongRunning",
+          defaults::DetachedThreadCheck::ReportEveryLongRunning == "true")) {}
+
+void DetachedThreadCheck::storeOptions(
+    tidy::ClangTidyOptions::OptionMap &Opts) {
+  TaskleakCheck::storeOptions(Opts);
+  Options.store(Opts, "ReportEveryLongRunning", ReportEveryLongRunning);
+}
+
 void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
   if (const Library *Lib = library())
     Finder->addMatcher(detachCandidate(*Lib), this);
@@ -20,7 +35,7 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
 
 void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
-  const auto *Detach = Result.Nodes.getNodeAs<CXXMemberCallExpr>("detach");
+  const auto *Detach = Result.Nodes.getNodeAs<CallExpr>("detach");
   const Library *Lib = library();
   if (!Detach || !Lib)
     return;
@@ -64,8 +79,42 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   // (b) a long-running task that borrows the object or the spawner's locals.
   std::optional<BorrowedState> Borrowed =
       borrowedState(T->Spawn);
-  if (!Borrowed)
+  if (!Borrowed) {
+    // (c) the detach gives up the last handle on a task that nobody can
+    // stop any more (or, with ReportEveryLongRunning, on any long-running
+    // task).
+    StopHandleFate Fate = stopHandleFate(*T, *Long, *Lib, Ctx);
+    if (Fate.Reach == StopReach::Nobody) {
+      if (Endless)
+        diag(At, "detached thread never ends and the detach gives up the "
+                 "last handle on it: nothing can stop it or wait for it");
+      else
+        diag(At, "detached thread runs until it is asked to stop, but the "
+                 "detach gives up the last handle that can ask it: nothing "
+                 "can stop it or wait for it");
+      Notes(nullptr);
+      TaskNote();
+      if (Fate.Local)
+        diag(Fate.Local->getLocation(),
+             "its stop request can only come from '%0', which dies with the "
+             "spawner",
+             DiagnosticIDs::Note)
+            << Fate.Local->getName();
+      else if (!Endless)
+        diag(T->Spawn.Call->getBeginLoc(),
+             "its stop request can only come from the thread object, which "
+             "the detach gives up",
+             DiagnosticIDs::Note);
+      return;
+    }
+    if (ReportEveryLongRunning) {
+      diag(At, "detached thread runs until it is asked to stop; nothing can "
+               "wait for it to finish after the stop request");
+      Notes(nullptr);
+      TaskNote();
+    }
     return;
+  }
   if (!Borrowed->Local)
     diag(At, "detached thread %select{never ends|runs until it is asked to "
              "stop}0 and uses 'this'; nothing waits for it, so it can run on "

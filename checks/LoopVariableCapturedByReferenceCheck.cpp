@@ -23,6 +23,8 @@ static std::string describeVariable(const IterationCapture &C) {
   std::string Name = "'" + C.Ref.Var->getName().str() + "'";
   if (C.Scope.Kind == IterationVarKind::BodyLocal)
     return "variable " + Name + " declared in the loop body";
+  if (C.Scope.Kind == IterationVarKind::WrittenEachIteration)
+    return "variable " + Name;
   return "loop variable " + Name;
 }
 
@@ -74,7 +76,10 @@ void LoopVariableCapturedByReferenceCheck::check(
       DiagnosticBuilder D =
           diag(C.Ref.Loc, "task spawned by '%0' %1; %2")
           << Site->Name << describeReference(C, *Lib)
-          << (C.Scope.Kind == IterationVarKind::Induction
+          << (C.Scope.Kind == IterationVarKind::WrittenEachIteration
+                  ? "the variable is shared by all iterations and each one "
+                    "writes it under the task"
+              : C.Scope.Kind == IterationVarKind::Induction
                   ? "the variable is shared by all iterations and changes "
                     "under the task"
                   : "the task can outlive the iteration and see a later "

@@ -50,10 +50,11 @@ void UnjoinedThreadCheck::registerMatchers(MatchFinder *Finder) {
 void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const auto *D = Result.Nodes.getNodeAs<ValueDecl>("thread");
-  if (!D)
+  const Library *Lib = library();
+  if (!D || !Lib)
     return;
   if (const auto *Var = dyn_cast<VarDecl>(D)) {
-    std::optional<ThreadObject> T = analyzeLocalThread(Var, Ctx);
+    std::optional<ThreadObject> T = analyzeLocalThread(Var, *Lib, Ctx);
     if (!T || T->Class->Destructor != ThreadDestructor::Terminates)
       return;
     const llvm::Regex Macros(IgnoredExitMacros);
@@ -75,6 +76,12 @@ void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
                                  "scope on this path",
            DiagnosticIDs::Note)
           << Var->getName();
+    else if (isa<CXXThrowExpr>(S))
+      diag(S->getBeginLoc(),
+           "'%0' is still joinable when the exception thrown here leaves its "
+           "scope",
+           DiagnosticIDs::Note)
+          << Var->getName();
     else if (isa<ReturnStmt>(S) || isa<CoreturnStmt>(S))
       diag(S->getBeginLoc(),
            "'%0' is still joinable when the function returns here",
@@ -91,14 +98,33 @@ void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   }
   const auto *Field = dyn_cast<FieldDecl>(D);
-  std::optional<ThreadObject> T = analyzeMemberThread(Field, Ctx);
+  std::optional<ThreadObject> T = analyzeMemberThread(Field, *Lib, Ctx);
   if (!T || T->Class->Destructor != ThreadDestructor::Terminates ||
-      T->escapes() || T->released())
+      T->escapes())
     return;
+  const auto *RD = cast<CXXRecordDecl>(Field->getParent());
+  if (T->released()) {
+    std::optional<UnjoinedMember> M = findUnjoinedMember(*T, Ctx);
+    if (!M)
+      return;
+    diag(Field->getLocation(),
+         "thread member '%0' may still be joinable when %1 is destroyed; its "
+         "destructor then calls %2")
+        << Field->getName() << RD << T->Class->TerminateFunction;
+    if (M->Destructor && M->JoinFunction == M->Destructor)
+      diag(M->Join->getBeginLoc(),
+           "the destructor joins '%0' only on some paths", DiagnosticIDs::Note)
+          << Field->getName();
+    else if (M->JoinFunction)
+      diag(M->Join->getBeginLoc(),
+           "'%0' is joined only in %1, which the destructor does not call",
+           DiagnosticIDs::Note)
+          << Field->getName() << M->JoinFunction;
+    return;
+  }
   for (const ThreadUse &U : T->Uses) {
     if (U.Kind != ThreadUseKind::Spawn)
       continue;
-    const auto *RD = cast<CXXRecordDecl>(Field->getParent());
     diag(U.E->getBeginLoc(),
          "thread member '%0' is started here but no member function of %1 "
          "joins, detaches or moves it; destroying the object then calls %2")

@@ -83,7 +83,8 @@ namespace {
 class WayOutWalker {
 public:
   using Callback = llvm::function_ref<bool(const Stmt *, ArrayRef<BranchStep>)>;
-  explicit WayOutWalker(Callback F) : F(F) {}
+  WayOutWalker(Callback F, EndsProcessFn EndsProcess)
+      : F(F), EndsProcess(EndsProcess) {}
 
   bool run(const Stmt *Loop) {
     collectLabels(Loop);
@@ -113,7 +114,8 @@ private:
     if (const auto *G = dyn_cast<GotoStmt>(S))
       return !Labels.count(G->getLabel()) && F(S, Branches);
     if (const auto *Call = dyn_cast<CallExpr>(S))
-      if (isNoReturnCall(Call) && F(S, Branches))
+      if (isNoReturnCall(Call) && !(EndsProcess && EndsProcess(Call)) &&
+          F(S, Branches))
         return true;
     if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
       // A return in a nested lambda leaves the lambda, not the loop.
@@ -142,6 +144,7 @@ private:
   }
 
   Callback F;
+  EndsProcessFn EndsProcess;
   llvm::SmallPtrSet<const LabelDecl *, 4> Labels;
   llvm::SmallVector<BranchStep, 4> Branches;
 };
@@ -150,13 +153,15 @@ private:
 
 bool forEachWayOut(
     const Stmt *Loop,
-    llvm::function_ref<bool(const Stmt *, ArrayRef<BranchStep>)> F) {
-  return Loop && WayOutWalker(F).run(Loop);
+    llvm::function_ref<bool(const Stmt *, ArrayRef<BranchStep>)> F,
+    EndsProcessFn EndsProcess) {
+  return Loop && WayOutWalker(F, EndsProcess).run(Loop);
 }
 
-bool hasWayOut(const Stmt *Loop) {
-  return forEachWayOut(Loop,
-                       [](const Stmt *, ArrayRef<BranchStep>) { return true; });
+bool hasWayOut(const Stmt *Loop, EndsProcessFn EndsProcess) {
+  return forEachWayOut(
+      Loop, [](const Stmt *, ArrayRef<BranchStep>) { return true; },
+      EndsProcess);
 }
 
 DynTypedNode parentOf(const DynTypedNode &N, ASTContext &Ctx) {

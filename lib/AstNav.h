@@ -62,21 +62,26 @@ struct BranchStep {
   bool Then = true; ///< the then branch (else: the else branch)
 };
 
+/// Whether a noreturn call ends the whole process (abort, exit, assert's
+/// failure branch) rather than leaving the loop; null: none does.
+using EndsProcessFn = llvm::function_ref<bool(const clang::CallExpr *)>;
+
 /// Calls \p F for every way out of \p Loop: a `break` of this loop (not of a
 /// nested loop or switch), `return`, `co_return`, `throw`, an indirect goto,
-/// a `goto` to a label outside the loop, a call to a noreturn function. The
-/// `if` branches between the loop and the way out (outermost first) are
-/// passed with it. Nested lambdas are not searched (a return there leaves the
-/// lambda), except their capture initializers; of a co_await/co_yield only
-/// the operand is. Stops and returns true as soon as \p F returns true.
-bool forEachWayOut(
-    const clang::Stmt *Loop,
-    llvm::function_ref<bool(const clang::Stmt *WayOut,
-                            llvm::ArrayRef<BranchStep> Branches)>
-        F);
+/// a `goto` to a label outside the loop, a call to a noreturn function that
+/// \p EndsProcess does not say ends the process. The `if` branches between
+/// the loop and the way out (outermost first) are passed with it. Nested
+/// lambdas are not searched (a return there leaves the lambda), except their
+/// capture initializers; of a co_await/co_yield only the operand is. Stops
+/// and returns true as soon as \p F returns true.
+bool forEachWayOut(const clang::Stmt *Loop,
+                   llvm::function_ref<bool(const clang::Stmt *WayOut,
+                                           llvm::ArrayRef<BranchStep> Branches)>
+                       F,
+                   EndsProcessFn EndsProcess = nullptr);
 
 /// Whether \p Loop has any way out (see forEachWayOut).
-bool hasWayOut(const clang::Stmt *Loop);
+bool hasWayOut(const clang::Stmt *Loop, EndsProcessFn EndsProcess = nullptr);
 
 /// A call to a noreturn function (declared so, or through a pointer to a
 /// noreturn function type).

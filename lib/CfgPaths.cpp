@@ -81,8 +81,15 @@ public:
     while (!Work.empty()) {
       State S = Work.pop_back_val();
       if (S.Block == &G->getExit()) {
-        if (ScopeVar)
-          continue; // left by a throw: exceptional paths are not followed
+        if (ScopeVar) {
+          // Left by a throw (the scope's destructors are not in the CFG on
+          // that path); the path counts only when asked for.
+          if (Options.ThrowLeavesScope &&
+              isa_and_nonnull<CXXThrowExpr>(S.Exit) &&
+              (!Options.AcceptsExit || Options.AcceptsExit(S.Exit)))
+            return ExitPath{S.Exit};
+          continue;
+        }
         return ExitPath{S.Exit, S.EarlyExit};
       }
       if (S.Block->hasNoReturnElement())
@@ -211,9 +218,18 @@ private:
     const Stmt *EarlyExit = S.EarlyExit;
     if (!EarlyExit && T && isa<BreakStmt>(T) && creditedLoopLeft(T))
       EarlyExit = T;
+    // A thrown exception reaches a handler of the try: the CFG's edge for an
+    // exception that no handler matches is not followed (the handlers' types
+    // are not compared with the thrown one).
+    const bool TryDispatch =
+        Options.ThrowLeavesScope && T && isa<CXXTryStmt>(T);
     unsigned SuccIndex = 0;
     for (const CFGBlock::AdjacentBlock &Succ : S.Block->succs()) {
       unsigned Index = SuccIndex++;
+      if (TryDispatch && (!Succ.getReachableBlock() ||
+                          !isa_and_nonnull<CXXCatchStmt>(
+                              Succ.getReachableBlock()->getLabel())))
+        continue;
       if (Entered && Index == 1)
         continue; // the exit edge of the loop
       if (Cond && Options.SettlesBranch(Cond, Index == 0))

@@ -53,6 +53,11 @@ struct PathSearchOptions {
   /// credit unnecessary on that path (e.g. the false branch of
   /// `t.joinable()`: a thread that is not joinable needs no join).
   llvm::function_ref<bool(const clang::Expr *Cond, bool Taken)> SettlesBranch;
+  /// With UntilScopeEndOf: a path that leaves the function by a `throw`
+  /// statement (one that no enclosing `try` of the function catches; the
+  /// CFG leads the others to their handlers) leaves the variable's scope
+  /// too: it counts, with the throw as its ExitPath::Exit.
+  bool ThrowLeavesScope = false;
   /// With UntilScopeEndOf: when set and false for the statement that ends
   /// the scope on a path (see ExitPath::Exit), that path does not count.
   llvm::function_ref<bool(const clang::Stmt *Exit)> AcceptsExit;

@@ -81,7 +81,9 @@ Library::Library(const ModelSet &M)
       ObjectAccessors(Models.ObjectAccessors),
       ForEachAlgorithms(Models.ForEachAlgorithms),
       FixedSizeArrays(Models.FixedSizeArrays),
-      BlockingFunctions(Models.BlockingFunctions) {
+      BlockingFunctions(Models.BlockingFunctions),
+      ProcessExits(Models.ProcessExits),
+      DetachFunctions(Models.DetachFunctions) {
   for (const CallableAdapterModel &A : Models.CallableAdapters)
     (A.IsType ? CallableWrappers : Binders).insert(A.Name);
   for (const SpawnFactoryModel &F : Models.SpawnFactories)
@@ -634,6 +636,14 @@ bool Library::isJoinFunctionName(StringRef Name) const {
     if (lastComponent(F) == Name)
       return true;
   return false;
+}
+
+bool Library::isProcessExit(const FunctionDecl *FD) const {
+  return ProcessExits.contains(FD);
+}
+
+bool Library::isDetachFunction(const FunctionDecl *FD) const {
+  return DetachFunctions.contains(FD);
 }
 
 const SleepModel *Library::sleepModel(const CallExpr *Call) const {

@@ -183,6 +183,13 @@ public:
   /// The name of a free function that waits for a thread to end
   /// (pthread_join), by its last component.
   bool isJoinFunctionName(llvm::StringRef Name) const;
+  /// A function that ends the whole process (`process-exits:`: abort, exit,
+  /// std::terminate, assert's __assert_fail): a call of it leaves no loop
+  /// for the leak question, whatever its `[[noreturn]]`.
+  bool isProcessExit(const clang::FunctionDecl *FD) const;
+  /// A free function that detaches the thread whose id is its first
+  /// argument (`detach-functions:`: pthread_detach).
+  bool isDetachFunction(const clang::FunctionDecl *FD) const;
   /// The model of the sleep that \p Call calls (`sleeps:`), if it is one.
   const SleepModel *sleepModel(const clang::CallExpr *Call) const;
 
@@ -244,7 +251,8 @@ private:
   ModelSet Models;
   NameSet ReferenceWrappers, MoveFunctions, ObjectAccessors, Binders,
       CallableWrappers, ForEachAlgorithms, FixedSizeArrays, BlockingFunctions,
-      FunctionFactories, AtomicFlagClasses, AtomicFlagTemplates;
+      ProcessExits, DetachFunctions, FunctionFactories, AtomicFlagClasses,
+      AtomicFlagTemplates;
   llvm::StringMap<std::vector<const ThreadClassModel *>> ThreadClasses;
   llvm::StringMap<std::vector<const HandleModel *>> Handles;
   llvm::StringMap<std::vector<const StopTokenModel *>> StopTokenKinds;

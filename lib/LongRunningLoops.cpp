@@ -79,11 +79,16 @@ private:
   bool waysOutOnlyOnStop(const Stmt *Loop, const FunctionDecl *FD,
                          const Expr *&Guard) {
     Guard = firstStopTest(Loop, FD);
-    return !forEachWayOut(Loop, [&](const Stmt *, ArrayRef<BranchStep> Path) {
-      return llvm::none_of(Path, [&](const BranchStep &B) {
-        return B.If->getCond() && onlyOnStop(B.If->getCond(), B.Then, FD, 0);
-      });
-    });
+    auto EndsProcess = [this](const CallExpr *C) { return A.endsProcess(C); };
+    return !forEachWayOut(
+        Loop,
+        [&](const Stmt *, ArrayRef<BranchStep> Path) {
+          return llvm::none_of(Path, [&](const BranchStep &B) {
+            return B.If->getCond() &&
+                   onlyOnStop(B.If->getCond(), B.Then, FD, 0);
+          });
+        },
+        EndsProcess);
   }
 
   const Expr *firstStopTest(const Stmt *S, const FunctionDecl *FD) {

@@ -44,6 +44,69 @@ bool loopWrites(const ForStmt *F, const VarDecl *V, ASTContext &Ctx) {
   return Written;
 }
 
+/// \p S assigns \p V or a member of it (`v = e`, `v.f = e`, `v op= e`).
+bool assigns(const Stmt *S, const VarDecl *V) {
+  const auto *E = dyn_cast_or_null<Expr>(S);
+  if (!E)
+    return false;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+    E = EWC->getSubExpr()->IgnoreParenImpCasts();
+  const Expr *LHS = nullptr;
+  if (const auto *B = dyn_cast<BinaryOperator>(E); B && B->isAssignmentOp())
+    LHS = B->getLHS();
+  else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+           Op && Op->isAssignmentOp() && Op->getNumArgs() == 2)
+    LHS = Op->getArg(0);
+  for (int Guard = 0; LHS && Guard < 8; ++Guard) {
+    LHS = LHS->IgnoreParenImpCasts();
+    if (const auto *ME = dyn_cast<MemberExpr>(LHS)) {
+      if (ME->isArrow())
+        return false; // another object
+      LHS = ME->getBase();
+      continue;
+    }
+    const auto *DRE = dyn_cast<DeclRefExpr>(LHS);
+    return DRE && DRE->getDecl() == V;
+  }
+  return false;
+}
+
+/// The loop \p Loop writes \p V (declared before it) in every iteration:
+/// a `for` whose init statement assigns it and that writes it again, or an
+/// assignment of it in the loop body outside any branch.
+std::optional<IterationVarKind>
+writtenEachIteration(const Stmt *Loop, const VarDecl *V, ASTContext &Ctx) {
+  if (const auto *F = dyn_cast<ForStmt>(Loop);
+      F && assigns(F->getInit(), V) && loopWrites(F, V, Ctx))
+    return IterationVarKind::Induction;
+  // `while ((sock = accept(...)) >= 0)`: the condition runs every round.
+  std::function<bool(const Stmt *)> InCondition = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (assigns(S, V))
+      return true;
+    if (const auto *B = dyn_cast<BinaryOperator>(S); B && B->isLogicalOp())
+      return InCondition(B->getLHS()); // the right side may not run
+    if (isa<ConditionalOperator, LambdaExpr>(S))
+      return false;
+    for (const Stmt *Child : S->children())
+      if (InCondition(Child))
+        return true;
+    return false;
+  };
+  if (!isa<ForStmt>(Loop) && InCondition(loopCondition(Loop)))
+    return IterationVarKind::WrittenEachIteration;
+  const Stmt *Body = loopBody(Loop);
+  if (assigns(Body, V))
+    return IterationVarKind::WrittenEachIteration;
+  if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Body))
+    for (const Stmt *S : CS->body())
+      if (assigns(S, V))
+        return IterationVarKind::WrittenEachIteration;
+  return std::nullopt;
+}
+
 bool declares(const Stmt *Init, const VarDecl *V) {
   if (const auto *DS = dyn_cast_or_null<DeclStmt>(Init))
     for (const Decl *D : DS->decls())
@@ -191,6 +254,11 @@ std::optional<IterationScope> iterationScope(const ValueDecl *V,
         Found = IterationScope{IterationVarKind::PerIteration, Loop, Body};
       if (!Found && DeclAncestors.count(Body))
         Found = IterationScope{IterationVarKind::BodyLocal, Loop, DeclScope};
+      // The C form: declared before the loop, written by every iteration.
+      if (!Found && !DeclAncestors.count(Loop))
+        if (std::optional<IterationVarKind> K =
+                writtenEachIteration(Loop, VD, Ctx))
+          Found = IterationScope{*K, Loop, Body};
       if (Found) {
         if (runsAtMostOnce(Loop, Ctx))
           return std::nullopt;

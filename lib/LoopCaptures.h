@@ -46,6 +46,11 @@ enum class IterationVarKind {
   Induction,
   /// A local variable declared inside the loop body.
   BodyLocal,
+  /// One object declared before the loop that every iteration writes (the C
+  /// form): assigned by a `for` init statement and written by the loop
+  /// (`for (i = 0; ...; ++i)`: reported as Induction), or assigned in the
+  /// loop body outside any branch (`sock = accept(...)`, `args.fd = fd`).
+  WrittenEachIteration,
 };
 
 /// Where a variable lives relative to the loops around a spawn.
@@ -61,11 +66,13 @@ struct IterationScope {
 
 /// The iteration scope of \p V seen from \p Spawn (an expression inside the
 /// loop, in the same function: a lambda boundary in between ends the search).
+/// A variable declared before a loop is tied to its iterations when the loop
+/// writes it each time round (IterationVarKind::WrittenEachIteration).
 /// None when \p V is not tied to an iteration: declared outside every loop
-/// around \p Spawn, a reference (it names an object that outlives the loop,
-/// e.g. `for (auto &u : urls)`), static or thread-local, a `for` init
-/// variable the loop never writes, or the loop runs at most once (constant
-/// trip count 0 or 1, `do ... while (0)`).
+/// around \p Spawn and not written by one each time round, a reference (it
+/// names an object that outlives the loop, e.g. `for (auto &u : urls)`), static
+/// or thread-local, a `for` init variable the loop never writes, or the loop
+/// runs at most once (constant trip count 0 or 1, `do ... while (0)`).
 std::optional<IterationScope> iterationScope(const clang::ValueDecl *V,
                                              const clang::Expr *Spawn,
                                              clang::ASTContext &Ctx);

@@ -95,10 +95,15 @@ DeclarationMatcher threadObjectCandidate(const Library &Lib) {
 }
 
 StatementMatcher detachCandidate(const Library &Lib) {
-  return cxxMemberCallExpr(
-             callee(cxxMethodDecl(hasAnyName(detachNames(Lib)),
-                                  ofClass(hasAnyName(threadClassNames(Lib))))),
-             unless(isExpansionInSystemHeader()), unless(isInInstantiation()))
+  std::vector<StringRef> Functions;
+  for (const std::string &F : Lib.models().DetachFunctions)
+    Functions.push_back(F);
+  return expr(anyOf(cxxMemberCallExpr(callee(cxxMethodDecl(
+                        hasAnyName(detachNames(Lib)),
+                        ofClass(hasAnyName(threadClassNames(Lib)))))),
+                    callExpr(callee(functionDecl(hasAnyName(Functions))),
+                             argumentCountIs(1))),
+              unless(isExpansionInSystemHeader()), unless(isInInstantiation()))
       .bind("detach");
 }
 

@@ -28,6 +28,8 @@ threadObjectCandidate(const Library &Lib);
 
 /// Calls of a thread class's detach member (`thread-classes:` models) on an
 /// object of that class outside system headers, bound to "detach".
+/// A detach: a detach member of a thread class, or a call of a
+/// `detach-functions:` function (pthread_detach(tid)).
 clang::ast_matchers::StatementMatcher detachCandidate(const Library &Lib);
 
 } // namespace taskleak

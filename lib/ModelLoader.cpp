@@ -34,16 +34,18 @@ struct KeySet {
 
 // --- The grammar ----------------------------------------------------------
 
+// clang-format off: one table, a few keys a line.
 const KeySet TopKeys{
     "the model file",
     {"spawn", "channels", "wait-groups", "cancellation-points", "stop-tokens",
      "blocking-waits"},
     {"spawn-factories", "thread-classes", "completion-tokens",
      "blocking-destructors", "stop-queries", "atomic-flags",
-     "uncancellable-awaits", "stop-token-waits", "blocking-functions",
-     "join-functions", "reference-wrappers", "handles", "callable-adapters",
-     "move-functions", "object-accessors", "for-each-algorithms",
-     "fixed-size-arrays", "opaque-namespaces", "sleeps"}};
+     "uncancellable-awaits", "stop-token-waits", "blocking-functions", "join-functions",
+     "reference-wrappers", "handles", "callable-adapters", "move-functions",
+     "object-accessors", "for-each-algorithms", "fixed-size-arrays",
+     "opaque-namespaces", "sleeps", "process-exits", "detach-functions"}};
+// clang-format on
 const KeySet SpawnKeys{"a spawn entry",
                        {"function", "callable-arg"},
                        {"class", "kind", "optional-leading-args"}};
@@ -483,6 +485,8 @@ std::vector<std::string> *nameList(const std::string &Key, ModelSet &Out) {
           {"stop-token-waits", &ModelSet::StopTokenWaits},
           {"blocking-functions", &ModelSet::BlockingFunctions},
           {"join-functions", &ModelSet::JoinFunctions},
+          {"process-exits", &ModelSet::ProcessExits},
+          {"detach-functions", &ModelSet::DetachFunctions},
           {"reference-wrappers", &ModelSet::ReferenceWrappers},
           {"move-functions", &ModelSet::MoveFunctions},
           {"object-accessors", &ModelSet::ObjectAccessors},

@@ -46,6 +46,8 @@ void ModelSet::append(const ModelSet &O) {
   Add(AtomicFlags, O.AtomicFlags);
   Add(BlockingFunctions, O.BlockingFunctions);
   Add(JoinFunctions, O.JoinFunctions);
+  Add(ProcessExits, O.ProcessExits);
+  Add(DetachFunctions, O.DetachFunctions);
   Add(StopTokenWaits, O.StopTokenWaits);
   Add(Sleeps, O.Sleeps);
   Add(CompletionTokens, O.CompletionTokens);

@@ -253,6 +253,11 @@ struct ModelSet {
   std::vector<std::string> BlockingFunctions;
   /// Free functions that wait until a thread has ended (pthread_join).
   std::vector<std::string> JoinFunctions;
+  /// Free functions that detach a thread given its id (pthread_detach).
+  std::vector<std::string> DetachFunctions;
+  /// Functions that end the whole process (abort, exit, std::terminate, the
+  /// failure branch of assert): not a way out of a task's endless loop.
+  std::vector<std::string> ProcessExits;
   /// Blocking waits (`Type::member`) that also take a stop token after
   /// their first argument (std::condition_variable_any::wait(lock, token,
   /// pred)): the fix-it of blocking-wait-ignores-stop-token passes it.

@@ -31,8 +31,54 @@ bool TaskAnalysis::hasWayOut(const Stmt *Loop) {
   auto It = WayOut.find(Loop);
   if (It != WayOut.end())
     return It->second;
-  bool Result = taskleak::hasWayOut(Loop);
+  auto EndsProcess = [this](const CallExpr *C) { return endsProcess(C); };
+  bool Result = taskleak::hasWayOut(Loop, EndsProcess);
   WayOut[Loop] = Result;
+  return Result;
+}
+
+bool TaskAnalysis::endsProcess(const CallExpr *Call) {
+  if (!Call || !isNoReturnCall(Call))
+    return false;
+  const FunctionDecl *FD = Call->getDirectCallee();
+  return FD && functionEndsProcess(FD, 0);
+}
+
+bool TaskAnalysis::functionEndsProcess(const FunctionDecl *FD, unsigned Depth) {
+  if (!FD)
+    return false;
+  if (Lib.isProcessExit(FD))
+    return true;
+  if (!FD->isNoReturn() || Depth >= CallDepth || !isAnalysable(FD))
+    return false;
+  auto Key = std::make_pair(FD->getCanonicalDecl(), Depth);
+  auto It = FunctionEndsProcess.find(Key);
+  if (It != FunctionEndsProcess.end())
+    return It->second;
+  FunctionEndsProcess[Key] = false; // recursion: assume not while computing
+  // `[[noreturn]] void die(msg) { log(msg); std::abort(); }`: it ends the
+  // process when it calls a process exit and nothing in it throws or calls a
+  // noreturn function that may leave otherwise.
+  bool Exits = false, Leaves = false;
+  llvm::SmallVector<const Stmt *, 32> Work;
+  Work.push_back(userBody(FD));
+  while (!Work.empty() && !Leaves) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    if (isa<CXXThrowExpr>(S))
+      Leaves = true;
+    else if (const auto *C = dyn_cast<CallExpr>(S); C && isNoReturnCall(C)) {
+      if (functionEndsProcess(C->getDirectCallee(), Depth + 1))
+        Exits = true;
+      else
+        Leaves = true;
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  bool Result = Exits && !Leaves;
+  FunctionEndsProcess[Key] = Result;
   return Result;
 }
 

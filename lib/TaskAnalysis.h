@@ -69,8 +69,15 @@ public:
 
   /// A loop whose condition is absent or constant true (lib/AstNav.h).
   bool hasConstantTrueCondition(const clang::Stmt *Loop);
-  /// A way out of \p Loop (forEachWayOut in lib/AstNav.h), memoised.
+  /// A way out of \p Loop (forEachWayOut in lib/AstNav.h), memoised. A call
+  /// that ends the process (endsProcess) is none.
   bool hasWayOut(const clang::Stmt *Loop);
+  /// A noreturn call that ends the whole process rather than the task: a
+  /// modelled process exit (Library::isProcessExit: abort, exit,
+  /// std::terminate, assert's __assert_fail), or a noreturn function of the
+  /// translation unit that calls one (CallDepth levels) and throws nothing.
+  /// A noreturn helper that throws, or whose body is not visible, does not.
+  bool endsProcess(const clang::CallExpr *Call);
   bool isEndlessLoop(const clang::Stmt *Loop) {
     return hasConstantTrueCondition(Loop) && !hasWayOut(Loop);
   }
@@ -116,6 +123,7 @@ private:
                     llvm::SmallVectorImpl<UncancellableLoop> &Out);
   bool touchesStopHandle(const clang::FunctionDecl *FD, unsigned Depth);
   bool stmtTouchesStopHandle(const clang::Stmt *S, unsigned Depth);
+  bool functionEndsProcess(const clang::FunctionDecl *FD, unsigned Depth);
 
   const Library &Lib;
   clang::ASTContext &Ctx;
@@ -127,6 +135,9 @@ private:
   llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>, bool>
       FunctionTouchesHandle;
   llvm::DenseMap<const clang::Stmt *, bool> WayOut;
+  /// Per function and depth; false while being computed (recursion).
+  llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>, bool>
+      FunctionEndsProcess;
 };
 
 } // namespace taskleak

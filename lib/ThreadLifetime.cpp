@@ -16,17 +16,6 @@ using namespace clang;
 
 namespace taskleak {
 
-// What each thread class's destructor does with a thread that is still
-// joinable is in the models (`thread-classes:` in
-// lib/models/builtin.taskleak.yaml).
-llvm::ArrayRef<ThreadClass> threadClasses() {
-  return Library::builtin().threadClasses();
-}
-
-const ThreadClass *threadClass(QualType T) {
-  return Library::builtin().threadClass(T);
-}
-
 bool ThreadObject::escapes() const { return firstEscape() != nullptr; }
 
 const ThreadUse *ThreadObject::firstEscape() const {
@@ -52,18 +41,24 @@ static const Expr *stripObject(const Expr *E) {
 
 /// The construction of a thread with a task: a constructor of a thread class
 /// with arguments that is not a copy or move.
-static const CXXConstructExpr *startedThread(const Expr *E) {
+static const CXXConstructExpr *startedThread(const Expr *E,
+                                             const Library &Lib) {
   const auto *CE = dyn_cast_or_null<CXXConstructExpr>(stripObject(E));
   if (!CE || CE->getNumArgs() == 0 || !CE->getConstructor() ||
       CE->getConstructor()->isCopyOrMoveConstructor() ||
-      isa<CXXDefaultArgExpr>(CE->getArg(0)) || !threadClass(CE->getType()))
+      isa<CXXDefaultArgExpr>(CE->getArg(0)) || !Lib.threadClass(CE->getType()))
     return nullptr;
   return CE;
 }
 
-
 /// What the use \p Use (a DeclRefExpr or MemberExpr naming the object) does.
-static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
+static bool helperJoins(const FunctionDecl *FD, unsigned Param,
+                        const Library &Lib, ASTContext &Ctx, unsigned Depth);
+static bool provesNotJoinable(const Expr *Cond, bool Taken,
+                              const ValueDecl *Var, const ThreadClass *Class);
+
+static ThreadUse classifyUse(const Expr *Use, const Library &Lib,
+                             ASTContext &Ctx, unsigned Depth) {
   const Expr *Cur = Use;
   for (int Guard = 0; Guard < 8; ++Guard) {
     DynTypedNodeList Parents = getParents(Ctx, *Cur);
@@ -97,14 +92,16 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
       if (!Method || !Call || !Method->getIdentifier())
         return {ThreadUseKind::Escape, Use};
       StringRef Name = Method->getName();
-      if (Name == "join")
+      const ThreadClass *Class = Lib.threadClass(Cur->getType());
+      if (Class && Library::isJoin(*Class, Name))
         return {ThreadUseKind::Join, Call};
-      if (Name == "detach")
+      if (Class && Library::isDetach(*Class, Name))
         return {ThreadUseKind::Detach, Call};
       if (Name == "swap")
         return {ThreadUseKind::MoveOut, Call};
-      if (Method->isConst() || Name == "request_stop" ||
-          Name == "get_stop_source" || Name == "interrupt")
+      if (Method->isConst() ||
+          (Class && Library::isRequestStop(*Class, Name)) ||
+          Name == "get_stop_source")
         return {ThreadUseKind::Neutral, Call};
       return {ThreadUseKind::Escape, Use};
     }
@@ -120,7 +117,7 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
       if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
           Op->getArg(0)->IgnoreParenImpCasts() == Cur->IgnoreParenImpCasts()) {
-        if (const CXXConstructExpr *Started = startedThread(Op->getArg(1)))
+        if (const CXXConstructExpr *Started = startedThread(Op->getArg(1), Lib))
           return {ThreadUseKind::Spawn, Op, Started};
         // Another thread moved in: its state is not known here.
         return {ThreadUseKind::Neutral, Op};
@@ -129,7 +126,7 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
     }
     if (const auto *Call = dyn_cast<CallExpr>(P)) {
       const FunctionDecl *FD = Call->getDirectCallee();
-      if (Call->getNumArgs() == 1 && Library::builtin().isMoveFunction(FD))
+      if (Call->getNumArgs() == 1 && Lib.isMoveFunction(FD))
         return {ThreadUseKind::MoveOut, Call};
       if (FD && FD->getIdentifier() && FD->getName() == "swap")
         return {ThreadUseKind::MoveOut, Call};
@@ -142,6 +139,11 @@ static ThreadUse classifyUse(const Expr *Use, ASTContext &Ctx) {
             if (PT->isReferenceType() &&
                 PT.getNonReferenceType().isConstQualified())
               return {ThreadUseKind::Neutral, Call};
+            // A helper of the translation unit that takes the thread by
+            // reference and joins it on every path.
+            if (PT->isLValueReferenceType() && Depth < 3 &&
+                helperJoins(FD, I, Lib, Ctx, Depth + 1))
+              return {ThreadUseKind::Join, Call};
           }
       }
       return {ThreadUseKind::Escape, Use};
@@ -156,8 +158,9 @@ namespace {
 /// Every use of one local variable or member.
 class UseFinder : public RecursiveASTVisitor<UseFinder> {
 public:
-  UseFinder(const ValueDecl *D, ASTContext &Ctx, ThreadObject &Out)
-      : D(D), Ctx(Ctx), Out(Out) {}
+  UseFinder(const ValueDecl *D, const Library &Lib, ASTContext &Ctx,
+            ThreadObject &Out, unsigned Depth = 0)
+      : D(D), Lib(Lib), Ctx(Ctx), Out(Out), Depth(Depth) {}
 
   bool shouldVisitLambdaBody() const { return true; }
   bool shouldVisitImplicitCode() const { return false; }
@@ -195,16 +198,58 @@ private:
     // used inside a lambda of a member function are the same member.
     if (InLambda && isa<VarDecl>(D))
       return;
-    Out.Uses.push_back(classifyUse(E, Ctx));
+    Out.Uses.push_back(classifyUse(E, Lib, Ctx, Depth));
   }
 
   const ValueDecl *D;
+  const Library &Lib;
   ASTContext &Ctx;
   ThreadObject &Out;
+  unsigned Depth;
   unsigned InLambda = 0;
 };
 
 } // namespace
+
+/// Whether \p FD, defined in the translation unit outside system headers,
+/// joins its reference parameter \p Param on every path (the false branch of
+/// `joinable()` aside) and does nothing else with it that we cannot see.
+static bool helperJoins(const FunctionDecl *FD, unsigned Param,
+                        const Library &Lib, ASTContext &Ctx, unsigned Depth) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD || !FD->hasBody(Def) || !Def || Def->isDependentContext() ||
+      Param >= Def->getNumParams() ||
+      Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
+      Lib.inOpaqueNamespace(Def))
+    return false;
+  const ParmVarDecl *P = Def->getParamDecl(Param);
+  ThreadObject T;
+  T.Decl = P;
+  UseFinder(P, Lib, Ctx, T, Depth).TraverseStmt(Def->getBody());
+  bool Joins = false;
+  for (const ThreadUse &U : T.Uses) {
+    if (U.Kind == ThreadUseKind::Escape || U.Kind == ThreadUseKind::Spawn ||
+        U.Kind == ThreadUseKind::MoveOut || U.Kind == ThreadUseKind::Detach)
+      return false;
+    Joins |= U.Kind == ThreadUseKind::Join;
+  }
+  if (!Joins)
+    return false;
+  llvm::SmallPtrSet<const Stmt *, 4> JoinCalls;
+  for (const ThreadUse &U : T.Uses)
+    if (U.Kind == ThreadUseKind::Join)
+      JoinCalls.insert(U.E);
+  PathSearchOptions Options;
+  auto Settles = [&](const Expr *Cond, bool Taken) {
+    return provesNotJoinable(
+        Cond, Taken, P, Lib.threadClass(P->getType().getNonReferenceType()));
+  };
+  Options.SettlesBranch = Settles;
+  return !findPathWithoutCredit(
+      Def, nullptr, 1,
+      [&](const Stmt *S) { return JoinCalls.count(S) ? 1u : 0u; }, Ctx,
+      Options);
+}
 
 static void sortUses(ThreadObject &T, const SourceManager &SM) {
   llvm::sort(T.Uses, [&](const ThreadUse &A, const ThreadUse &B) {
@@ -212,12 +257,12 @@ static void sortUses(ThreadObject &T, const SourceManager &SM) {
   });
 }
 
-std::optional<ThreadObject> analyzeLocalThread(const VarDecl *Var,
-                                               ASTContext &Ctx) {
+std::optional<ThreadObject>
+analyzeLocalThread(const VarDecl *Var, const Library &Lib, ASTContext &Ctx) {
   if (!Var || !Var->isLocalVarDecl() || Var->isStaticLocal() ||
       isa<ParmVarDecl>(Var))
     return std::nullopt;
-  const ThreadClass *Class = threadClass(Var->getType());
+  const ThreadClass *Class = Lib.threadClass(Var->getType());
   if (!Class)
     return std::nullopt;
   const auto *Owner =
@@ -228,18 +273,19 @@ std::optional<ThreadObject> analyzeLocalThread(const VarDecl *Var,
   T.Decl = Var;
   T.Class = Class;
   T.Owner = Owner;
-  if (const CXXConstructExpr *Started = startedThread(Var->getInit()))
+  if (const CXXConstructExpr *Started = startedThread(Var->getInit(), Lib))
     T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
-  UseFinder(Var, Ctx, T).TraverseStmt(Owner->getBody());
+  UseFinder(Var, Lib, Ctx, T).TraverseStmt(Owner->getBody());
   sortUses(T, Ctx.getSourceManager());
   return T;
 }
 
 std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
+                                                const Library &Lib,
                                                 ASTContext &Ctx) {
   if (!Field)
     return std::nullopt;
-  const ThreadClass *Class = threadClass(Field->getType());
+  const ThreadClass *Class = Lib.threadClass(Field->getType());
   const auto *RD = dyn_cast<CXXRecordDecl>(Field->getParent());
   if (!Class || !RD || Field->getAccess() != AS_private ||
       RD->isDependentContext() || isa<ClassTemplateSpecializationDecl>(RD) ||
@@ -248,10 +294,10 @@ std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
   ThreadObject T;
   T.Decl = Field;
   T.Class = Class;
-  UseFinder Finder(Field, Ctx, T);
+  UseFinder Finder(Field, Lib, Ctx, T);
   if (Field->hasInClassInitializer())
     if (const CXXConstructExpr *Started =
-            startedThread(Field->getInClassInitializer()))
+            startedThread(Field->getInClassInitializer(), Lib))
       T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
   for (const Decl *D : RD->decls()) {
     if (const auto *Nested = dyn_cast<CXXRecordDecl>(D)) {
@@ -277,7 +323,8 @@ std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
         if (!Init->isWritten() || !Init->getInit())
           continue;
         if (Init->getMember() == Field)
-          if (const CXXConstructExpr *Started = startedThread(Init->getInit())) {
+          if (const CXXConstructExpr *Started =
+                  startedThread(Init->getInit(), Lib)) {
             T.Uses.push_back({ThreadUseKind::Spawn, Started, Started});
             continue;
           }
@@ -293,7 +340,7 @@ std::optional<ThreadObject> analyzeMemberThread(const FieldDecl *Field,
 /// `t.joinable()` on \p Var, possibly negated: the branch \p Taken of it
 /// proves that the thread is not joinable.
 static bool provesNotJoinable(const Expr *Cond, bool Taken,
-                              const ValueDecl *Var) {
+                              const ValueDecl *Var, const ThreadClass *Class) {
   for (int Guard = 0; Cond && Guard < 8; ++Guard) {
     Cond = Cond->IgnoreParenImpCasts();
     if (const auto *EWC = dyn_cast<ExprWithCleanups>(Cond)) {
@@ -310,10 +357,13 @@ static bool provesNotJoinable(const Expr *Cond, bool Taken,
   }
   const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(Cond);
   if (!Call || !Call->getMethodDecl() ||
-      !Call->getMethodDecl()->getIdentifier() ||
-      Call->getMethodDecl()->getName() != "joinable")
+      !Call->getMethodDecl()->getIdentifier() || !Class ||
+      !Library::isJoinableQuery(*Class, Call->getMethodDecl()->getName()))
     return false;
   const Expr *Obj = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  if (const auto *ME = dyn_cast<MemberExpr>(Obj))
+    return ME->getMemberDecl() == Var &&
+           isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) && !Taken;
   const auto *DRE = dyn_cast<DeclRefExpr>(Obj);
   return DRE && DRE->getDecl() == Var && !Taken;
 }
@@ -333,7 +383,7 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
   PathSearchOptions Options;
   Options.UntilScopeEndOf = Var;
   auto Settles = [&](const Expr *Cond, bool Taken) {
-    return provesNotJoinable(Cond, Taken, Var);
+    return provesNotJoinable(Cond, Taken, Var, T.Class);
   };
   Options.SettlesBranch = Settles;
   // Falling off the end of the scope past a conditional join is not
@@ -347,6 +397,7 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
     return !Released || !isa<CompoundStmt>(Exit);
   };
   Options.AcceptsExit = Accepts;
+  Options.ThrowLeavesScope = true;
   for (const ThreadUse &U : T.Uses) {
     if (U.Kind != ThreadUseKind::Spawn)
       continue;
@@ -360,18 +411,294 @@ findJoinableExit(const ThreadObject &T, ASTContext &Ctx,
   return std::nullopt;
 }
 
-std::optional<DetachedThread>
-resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
-              ASTContext &Ctx) {
-  if (!Detach || !Detach->getImplicitObjectArgument())
+/// A member of \p RD read through 'this' (`running_`, `running_.load()`).
+static const FieldDecl *memberFlag(const Expr *E, const CXXRecordDecl &RD) {
+  E = ignoreWrappers(E, FunctionalCasts);
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    if (MC->getMethodDecl() && MC->getMethodDecl()->isConst() &&
+        MC->getNumArgs() <= 1)
+      E = ignoreWrappers(MC->getImplicitObjectArgument(), FunctionalCasts);
+  const auto *ME = dyn_cast<MemberExpr>(E);
+  const auto *F = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+  if (!F || F->getParent() != &RD ||
+      !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+    return nullptr;
+  return F;
+}
+
+/// Whether \p Cond is made of member flags only (collected in \p Flags),
+/// possibly negated, compared with constants, combined with && and ||, or a
+/// joinable() query of the thread.
+static bool onlyFlags(const Expr *Cond, const CXXRecordDecl &RD,
+                      const ThreadObject &T, const FieldDecl *Thread,
+                      llvm::SmallPtrSetImpl<const FieldDecl *> &Flags,
+                      unsigned Depth = 0) {
+  if (!Cond || Depth > 8)
+    return false;
+  Cond = ignoreWrappers(Cond, FunctionalCasts);
+  if (isa<IntegerLiteral, CXXBoolLiteralExpr>(Cond))
+    return true;
+  if (const auto *U = dyn_cast<UnaryOperator>(Cond))
+    return U->getOpcode() == UO_LNot &&
+           onlyFlags(U->getSubExpr(), RD, T, Thread, Flags, Depth + 1);
+  if (const auto *B = dyn_cast<BinaryOperator>(Cond))
+    return (B->isLogicalOp() || B->isEqualityOp()) &&
+           onlyFlags(B->getLHS(), RD, T, Thread, Flags, Depth + 1) &&
+           onlyFlags(B->getRHS(), RD, T, Thread, Flags, Depth + 1);
+  if (provesNotJoinable(Cond, false, Thread, T.Class))
+    return true;
+  const FieldDecl *F = memberFlag(Cond, RD);
+  if (!F || F == Thread)
+    return false;
+  Flags.insert(F);
+  return true;
+}
+
+/// \p Fn assigns member \p F (`f_ = ...`, `f_.store(...)`, `f_ op= ...`, a
+/// constructor's initializer).
+static bool assignsMember(const FunctionDecl *Fn, const FieldDecl *F) {
+  const FunctionDecl *Def = nullptr;
+  if (!Fn || !Fn->hasBody(Def) || !Def)
+    return false;
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->isWritten() && Init->getMember() == F)
+        return true;
+  auto Names = [&](const Expr *E) {
+    const auto *ME =
+        dyn_cast_or_null<MemberExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+    return ME && ME->getMemberDecl() == F;
+  };
+  llvm::SmallVector<const Stmt *, 32> Work;
+  Work.push_back(Def->getBody());
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *B = dyn_cast<BinaryOperator>(S);
+        B && B->isAssignmentOp() && Names(B->getLHS()))
+      return true;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
+        Op && Op->isAssignmentOp() && Op->getNumArgs() == 2 &&
+        Names(Op->getArg(0)))
+      return true;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+        MC && MC->getMethodDecl() && !MC->getMethodDecl()->isConst() &&
+        Names(MC->getImplicitObjectArgument()))
+      return true;
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return false;
+}
+
+/// Every branch of the destructor \p Dtor (`if`, `?:`) tests only member
+/// flags that a function starting the thread also sets (`running_ = true;
+/// t_ = std::thread(...)`), or the thread's joinable(); no loop or switch:
+/// `if (running_) { running_ = false; t_.join(); }` joins whenever the
+/// thread was started, as far as the class says.
+static bool branchesOnlyOnSpawnFlags(const FunctionDecl *Dtor,
+                                     const CXXRecordDecl &RD,
+                                     const ThreadObject &T,
+                                     const FieldDecl *Thread, ASTContext &Ctx) {
+  llvm::SmallPtrSet<const FieldDecl *, 4> Flags;
+  bool Branches = false;
+  llvm::SmallVector<const Stmt *, 32> Work;
+  Work.push_back(Dtor->getBody());
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    const Expr *Cond = nullptr;
+    if (const auto *If = dyn_cast<IfStmt>(S))
+      Cond = If->getCond();
+    else if (const auto *CO = dyn_cast<ConditionalOperator>(S))
+      Cond = CO->getCond();
+    else if (isLoop(S) || isa<SwitchStmt, BinaryConditionalOperator>(S))
+      return false;
+    if (Cond) {
+      Branches = true;
+      if (!onlyFlags(Cond, RD, T, Thread, Flags))
+        return false;
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  if (!Branches || Flags.empty())
+    return false;
+  llvm::SmallPtrSet<const FunctionDecl *, 4> Starters;
+  for (const ThreadUse &U : T.Uses)
+    if (U.Kind == ThreadUseKind::Spawn)
+      if (const FunctionDecl *Fn = enclosingFunction(U.E, Ctx))
+        Starters.insert(Fn);
+  for (const FieldDecl *F : Flags)
+    if (llvm::none_of(Starters, [&](const FunctionDecl *Fn) {
+          return assignsMember(Fn, F);
+        }))
+      return false;
+  return true;
+}
+
+std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
+                                                 ASTContext &Ctx) {
+  const auto *Field = dyn_cast_or_null<FieldDecl>(T.Decl);
+  if (!Field || T.escapes() || !T.released())
     return std::nullopt;
-  const Expr *Obj = stripObject(Detach->getImplicitObjectArgument());
+  const auto *RD = dyn_cast<CXXRecordDecl>(Field->getParent());
+  // A base class may leave the join to a derived class's destructor.
+  if (!RD || (RD->isPolymorphic() && !RD->hasAttr<FinalAttr>()))
+    return std::nullopt;
+  const ThreadUse *Spawn = nullptr;
+  llvm::SmallVector<const ThreadUse *, 4> Joins;
+  for (const ThreadUse &U : T.Uses) {
+    if (U.Kind == ThreadUseKind::Detach || U.Kind == ThreadUseKind::MoveOut)
+      return std::nullopt; // released another way
+    if (U.Kind == ThreadUseKind::Spawn && !Spawn)
+      Spawn = &U;
+    if (U.Kind == ThreadUseKind::Join)
+      Joins.push_back(&U);
+  }
+  if (!Spawn || Joins.empty())
+    return std::nullopt;
+  // The member functions that join it, directly or through calls on 'this'
+  // of other member functions (three levels).
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Joining;
+  for (const ThreadUse *U : Joins)
+    if (const FunctionDecl *Fn = enclosingFunction(U->E, Ctx))
+      Joining.insert(Fn->getCanonicalDecl());
+  auto CallsJoining = [&](const Stmt *S) {
+    const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(S);
+    if (!Call || !Call->getMethodDecl() ||
+        !isa<CXXThisExpr>(
+            Call->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+      return false;
+    return Joining.contains(Call->getMethodDecl()->getCanonicalDecl());
+  };
+  for (int Round = 0; Round < 3; ++Round)
+    for (const CXXMethodDecl *M : RD->methods()) {
+      const FunctionDecl *Def = nullptr;
+      if (Joining.contains(M->getCanonicalDecl()) || !M->hasBody(Def))
+        continue;
+      llvm::SmallVector<const Stmt *, 32> Work;
+      Work.push_back(Def->getBody());
+      while (!Work.empty()) {
+        const Stmt *S = Work.pop_back_val();
+        if (!S)
+          continue;
+        if (CallsJoining(S)) {
+          Joining.insert(M->getCanonicalDecl());
+          break;
+        }
+        for (const Stmt *Child : S->children())
+          Work.push_back(Child);
+      }
+    }
+  UnjoinedMember Out;
+  Out.Spawn = Spawn;
+  const CXXDestructorDecl *Dtor = RD->getDestructor();
+  const FunctionDecl *DtorDef = nullptr;
+  if (Dtor && Dtor->isUserProvided() && Dtor->hasBody(DtorDef) && DtorDef &&
+      DtorDef->getBody()) {
+    Out.Destructor = cast<CXXDestructorDecl>(DtorDef);
+    llvm::SmallPtrSet<const Stmt *, 4> JoinCalls;
+    for (const ThreadUse *U : Joins)
+      JoinCalls.insert(U->E);
+    auto Credit = [&](const Stmt *S) {
+      return JoinCalls.count(S) || CallsJoining(S) ? 1u : 0u;
+    };
+    PathSearchOptions Options;
+    auto Settles = [&](const Expr *Cond, bool Taken) {
+      return provesNotJoinable(Cond, Taken, Field, T.Class);
+    };
+    Options.SettlesBranch = Settles;
+    if (!findPathWithoutCredit(DtorDef, nullptr, 1, Credit, Ctx, Options))
+      return std::nullopt; // joined on every path of the destructor
+    if (branchesOnlyOnSpawnFlags(DtorDef, *RD, T, Field, Ctx))
+      return std::nullopt; // `if (running_)` with running_ set at the start
+    // The join or joining call in the destructor that some path skips.
+    llvm::SmallVector<const Stmt *, 32> Work;
+    Work.push_back(DtorDef->getBody());
+    while (!Work.empty() && !Out.Join) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S)
+        continue;
+      if (Credit(S))
+        Out.Join = S;
+      for (const Stmt *Child : S->children())
+        Work.push_back(Child);
+    }
+    if (Out.Join) {
+      Out.JoinFunction = DtorDef;
+      return Out;
+    }
+  }
+  Out.Join = Joins.front()->E;
+  Out.JoinFunction = enclosingFunction(Joins.front()->E, Ctx);
+  return Out;
+}
+
+/// `pthread_detach(tid)`: the last spawn before it in its function whose
+/// thread-id argument is `&tid`.
+static std::optional<DetachedThread>
+resolveDetachFunction(const CallExpr *Detach, const Library &Lib,
+                      ASTContext &Ctx) {
+  const auto *Id = dyn_cast<DeclRefExpr>(stripObject(Detach->getArg(0)));
+  const auto *Tid = Id ? dyn_cast<VarDecl>(Id->getDecl()) : nullptr;
+  const FunctionDecl *Fn = enclosingFunction(Detach, Ctx);
+  if (!Tid || !Tid->hasLocalStorage() || !Fn || !Fn->getBody())
+    return std::nullopt;
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::optional<SpawnSite> Last;
+  llvm::SmallVector<const Stmt *, 32> Work;
+  Work.push_back(Fn->getBody());
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    if (const auto *Call = dyn_cast<CallExpr>(S);
+        Call && Call->getNumArgs() > 0 &&
+        SM.isBeforeInTranslationUnit(Call->getBeginLoc(),
+                                     Detach->getBeginLoc())) {
+      const auto *Addr = dyn_cast<UnaryOperator>(stripObject(Call->getArg(0)));
+      const auto *Ref =
+          Addr && Addr->getOpcode() == UO_AddrOf
+              ? dyn_cast<DeclRefExpr>(stripObject(Addr->getSubExpr()))
+              : nullptr;
+      if (Ref && Ref->getDecl() == Tid)
+        if (std::optional<SpawnSite> Site = matchSpawn(Lib, Call, Ctx);
+            Site && Site->Model && Site->Model->Kind == SpawnKind::Pthread &&
+            (!Last || SM.isBeforeInTranslationUnit(Last->Call->getBeginLoc(),
+                                                   Call->getBeginLoc())))
+          Last = Site;
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  if (!Last)
+    return std::nullopt;
   DetachedThread Out;
   Out.Detach = Detach;
-  Out.Class = threadClass(Obj->getType());
+  Out.Object = Tid;
+  Out.Spawn = *Last;
+  return Out;
+}
+
+std::optional<DetachedThread>
+resolveDetach(const CallExpr *Detach, const Library &Lib, ASTContext &Ctx) {
+  if (const auto *Call = dyn_cast_or_null<CallExpr>(Detach);
+      Call && !isa<CXXMemberCallExpr>(Call) && Call->getNumArgs() == 1 &&
+      Lib.isDetachFunction(Call->getDirectCallee()))
+    return resolveDetachFunction(Call, Lib, Ctx);
+  const auto *Member = dyn_cast_or_null<CXXMemberCallExpr>(Detach);
+  if (!Member || !Member->getImplicitObjectArgument())
+    return std::nullopt;
+  const Expr *Obj = stripObject(Member->getImplicitObjectArgument());
+  DetachedThread Out;
+  Out.Detach = Detach;
+  Out.Class = Lib.threadClass(Obj->getType());
   if (!Out.Class)
     return std::nullopt;
-  const CXXConstructExpr *Started = startedThread(Obj);
+  const CXXConstructExpr *Started = startedThread(Obj, Lib);
   if (!Started) {
     // A named object: the last spawn of it before the detach, in the same
     // function.
@@ -387,9 +714,9 @@ resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
     ThreadObject T;
     T.Decl = D;
     if (const auto *VD = dyn_cast<VarDecl>(D))
-      if (const CXXConstructExpr *Init = startedThread(VD->getInit()))
+      if (const CXXConstructExpr *Init = startedThread(VD->getInit(), Lib))
         T.Uses.push_back({ThreadUseKind::Spawn, Init, Init});
-    UseFinder(D, Ctx, T).TraverseStmt(const_cast<Stmt *>(Fn->getBody()));
+    UseFinder(D, Lib, Ctx, T).TraverseStmt(const_cast<Stmt *>(Fn->getBody()));
     sortUses(T, Ctx.getSourceManager());
     const SourceManager &SM = Ctx.getSourceManager();
     for (const ThreadUse &U : T.Uses)
@@ -408,8 +735,6 @@ resolveDetach(const CXXMemberCallExpr *Detach, const Library &Lib,
   return Out;
 }
 
-static bool isSharedPtr(QualType T) { return Library::builtin().keepsAlive(T); }
-
 /// A local of a function that dies with it: not static, not a reference
 /// (capturing a reference by reference refers to what it is bound to).
 static bool isDyingLocal(const ValueDecl *D) {
@@ -418,6 +743,10 @@ static bool isDyingLocal(const ValueDecl *D) {
 }
 
 std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
+  if (!S.Lib)
+    return std::nullopt;
+  const Library &Lib = *S.Lib;
+  auto isSharedPtr = [&](QualType T) { return Lib.keepsAlive(T); };
   if (const LambdaExpr *L = S.Task.Lambda) {
     for (const LambdaCapture &C : L->captures())
       if (C.getCaptureKind() == LCK_ByCopy && C.capturesVariable() &&
@@ -442,7 +771,7 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
         U && U->getOpcode() == UO_AddrOf)
       A = stripObject(U->getSubExpr());
     else if (const auto *Call = dyn_cast<CallExpr>(A);
-             Call && Library::builtin().isReferenceWrapperCall(Call))
+             Call && Lib.isReferenceWrapperCall(Call))
       A = stripObject(Call->getArg(0));
     else
       continue;
@@ -451,6 +780,207 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
       return BorrowedState{DRE->getDecl(), Arg->getBeginLoc(), false};
   }
   return std::nullopt;
+}
+
+namespace {
+
+/// Follows the handles a stop test reads to where they live.
+class StopHandleFinder {
+public:
+  StopHandleFinder(const DetachedThread &D, const LongRunningLoop &L,
+                   const Library &Lib, ASTContext &Ctx)
+      : D(D), L(L), Lib(Lib), Ctx(Ctx),
+        Spawner(enclosingFunction(D.Detach, Ctx)) {}
+
+  StopHandleFate run() {
+    // A thread id (pthread_detach): pthread_cancel(tid) can still end the
+    // thread when the spawner keeps or uses the id otherwise.
+    if (!D.Class && (!D.Object || !onlyUsedBy(D.Object, [&](const Expr *U) {
+          return isInside(U, D.Detach, Ctx) || isInside(U, D.Spawn.Call, Ctx);
+        })))
+      return {StopReach::Unknown, nullptr};
+    if (!L.StopTest)
+      return {StopReach::Nobody, nullptr};
+    Fate F = ofExpr(L.StopTest, 0);
+    switch (F.K) {
+    case Kind::Outlives:
+      return {StopReach::Outlives, nullptr};
+    case Kind::Nobody:
+      return {StopReach::Nobody, F.Local};
+    default:
+      return {StopReach::Unknown, nullptr};
+    }
+  }
+
+private:
+  /// Neutral: a constant, which no one sets.
+  enum class Kind { Neutral, Nobody, Outlives, Unknown };
+  struct Fate {
+    Kind K = Kind::Unknown;
+    const ValueDecl *Local = nullptr;
+  };
+
+  static Fate combine(const Fate &A, const Fate &B) {
+    for (Kind K : {Kind::Outlives, Kind::Unknown, Kind::Nobody})
+      if (A.K == K || B.K == K)
+        return A.K == K ? A : B;
+    return A;
+  }
+
+  Fate ofExpr(const Expr *E, unsigned Depth) {
+    if (!E || Depth > 8)
+      return {};
+    E = ignoreWrappers(E, FunctionalCasts);
+    if (isa<IntegerLiteral, CXXBoolLiteralExpr, CXXNullPtrLiteralExpr>(E))
+      return {Kind::Neutral};
+    if (const auto *U = dyn_cast<UnaryOperator>(E))
+      return U->getOpcode() == UO_LNot ? ofExpr(U->getSubExpr(), Depth + 1)
+                                       : Fate{};
+    if (const auto *B = dyn_cast<BinaryOperator>(E)) {
+      if (!B->isLogicalOp() && !B->isEqualityOp())
+        return {};
+      return combine(ofExpr(B->getLHS(), Depth + 1),
+                     ofExpr(B->getRHS(), Depth + 1));
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      // A flag's load() or conversion, a token's stop query, or a getter of
+      // the object: the handle is the object it is called on.
+      const Expr *Obj = MC->getImplicitObjectArgument();
+      if (Obj && isa<CXXThisExpr>(ignoreWrappers(Obj)))
+        return ofThis();
+      return ofExpr(Obj, Depth + 1);
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isa<CXXThisExpr>(ignoreWrappers(ME->getBase())))
+        return ofThis();
+      return {};
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      if (isa<EnumConstantDecl>(DRE->getDecl()))
+        return {Kind::Neutral};
+      if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+        return ofVar(V);
+    }
+    return {};
+  }
+
+  /// A member of the task's object: the spawner's object when the task is
+  /// a lambda that captures 'this' or a member function bound to 'this'.
+  Fate ofThis() {
+    if (const LambdaExpr *Lambda = D.Spawn.Task.Lambda)
+      for (const LambdaCapture &C : Lambda->captures())
+        if (C.capturesThis())
+          return {Kind::Outlives};
+    if (!D.Spawn.Task.BoundArgs.empty() &&
+        isa<CXXThisExpr>(ignoreWrappers(D.Spawn.Task.BoundArgs.front())))
+      return {Kind::Outlives};
+    return {};
+  }
+
+  /// A local of the spawner: not static, not a reference.
+  bool isSpawnerLocal(const ValueDecl *VD) const {
+    const auto *V = dyn_cast_or_null<VarDecl>(VD);
+    return V && Spawner && V->hasLocalStorage() &&
+           !V->getType()->isReferenceType() &&
+           V->getParentFunctionOrMethod() == Spawner;
+  }
+
+  Fate ofVar(const VarDecl *V) {
+    const std::optional<StopTokenKind> TK =
+        Lib.stopTokenKind(V->getType().getNonReferenceType());
+    // The stop token a std::jthread passes to its task: its own source,
+    // which nobody can reach once a temporary or local thread object is
+    // detached (its destructor no longer requests a stop).
+    if (const auto *P = dyn_cast<ParmVarDecl>(V);
+        P && L.Function == D.Spawn.Task.Function && D.Class &&
+        !D.Class->StopToken.empty() && TK == StopTokenKind::Token &&
+        P->getFunctionScopeIndex() == 0 && D.Spawn.Task.BoundArgs.empty()) {
+      if (!D.Object)
+        return {Kind::Nobody};
+      if (isSpawnerLocal(D.Object) && onlyUsedBy(D.Object, [&](const Expr *U) {
+            return isInside(U, D.Detach, Ctx);
+          }))
+        return {Kind::Nobody};
+      return {isa<FieldDecl>(D.Object) ? Kind::Outlives : Kind::Unknown};
+    }
+    if (V->hasGlobalStorage() || V->getType()->isReferenceType())
+      return {Kind::Outlives};
+    if (isa<ParmVarDecl>(V))
+      return {};
+    // A token captured by copy (or an init-capture) that was taken from a
+    // local stop source of the spawner that nothing else uses: the source
+    // dies with the spawner.
+    if (TK != StopTokenKind::Token ||
+        (!V->isInitCapture() && !isSpawnerLocal(V)))
+      return {};
+    const auto *Get = dyn_cast_or_null<CXXMemberCallExpr>(
+        ignoreWrappers(V->getInit(), CopyConstructions));
+    if (!Get || Lib.stopTokenKind(Get->getType()) != StopTokenKind::Token)
+      return {};
+    const auto *SrcRef = dyn_cast_or_null<DeclRefExpr>(
+        ignoreWrappers(Get->getImplicitObjectArgument()));
+    const ValueDecl *Src = SrcRef ? SrcRef->getDecl() : nullptr;
+    if (!isSpawnerLocal(Src) ||
+        Lib.stopTokenKind(Src->getType()) != StopTokenKind::Source)
+      return {};
+    // Every use of the source hands out a token (no request_stop, no copy).
+    if (!onlyUsedBy(Src, [&](const Expr *U) {
+          DynTypedNodeList Ps = getParents(Ctx, *U);
+          while (Ps.size() == 1 &&
+                 (Ps[0].get<ImplicitCastExpr>() || Ps[0].get<ParenExpr>()))
+            Ps = getParents(Ctx, Ps[0]);
+          const auto *ME = Ps.size() == 1 ? Ps[0].get<MemberExpr>() : nullptr;
+          if (!ME)
+            return false;
+          auto MPs = getParents(Ctx, *ME);
+          const auto *Call =
+              MPs.size() == 1 ? MPs[0].get<CXXMemberCallExpr>() : nullptr;
+          return Call &&
+                 Lib.stopTokenKind(Call->getType()) == StopTokenKind::Token;
+        }))
+      return {};
+    return {Kind::Nobody, Src};
+  }
+
+  /// Every reference to \p VD in the spawner satisfies \p Ok.
+  bool onlyUsedBy(const ValueDecl *VD,
+                  llvm::function_ref<bool(const Expr *)> Ok) const {
+    if (!Spawner || !Spawner->getBody())
+      return false;
+    llvm::SmallVector<const Stmt *, 32> Work;
+    Work.push_back(Spawner->getBody());
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S)
+        continue;
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
+          DRE && DRE->getDecl() == VD && !Ok(DRE))
+        return false;
+      if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
+        for (const LambdaCapture &C : LE->captures())
+          if (C.capturesVariable() && C.getCapturedVar() == VD &&
+              C.getCaptureKind() == LCK_ByRef)
+            return false; // the lambda may do anything with it
+      }
+      for (const Stmt *Child : S->children())
+        Work.push_back(Child);
+    }
+    return true;
+  }
+
+  const DetachedThread &D;
+  const LongRunningLoop &L;
+  const Library &Lib;
+  ASTContext &Ctx;
+  const FunctionDecl *Spawner;
+};
+
+} // namespace
+
+StopHandleFate stopHandleFate(const DetachedThread &D,
+                              const LongRunningLoop &Loop, const Library &Lib,
+                              ASTContext &Ctx) {
+  return StopHandleFinder(D, Loop, Lib, Ctx).run();
 }
 
 /// The innermost open-ended loop around both the detach and the spawn, in

@@ -191,14 +191,18 @@ void fixed_workers() {
     std::thread(work).detach();
 }
 
-// A pool made once with a counting loop: endless workers, but not a retry
-// loop, and they use nothing of the spawner by reference.
+// A pool made once with a counting loop: not a retry loop, and the workers
+// use nothing of the spawner by reference, but they never end and each detach
+// gives up the last handle on one (issue 9; a negative case before (c)).
 void pool(int n) {
   for (int i = 0; i < n; ++i)
     std::thread([] {
       for (;;)
         poll_device();
     }).detach();
+    // CHECK-MESSAGES: :[[@LINE-1]]:8: warning: detached thread never ends and the detach gives up the last handle on it: nothing can stop it or wait for it [taskleak-detached-thread]
+    // CHECK-MESSAGES: :[[@LINE-5]]:5: note: thread started here
+    // CHECK-MESSAGES: :[[@LINE-5]]:7: note: the task's loop never ends
 }
 
 // Thread per connection: the handler ends when the peer goes away.
@@ -313,8 +317,9 @@ void counter_condition() {
   }).detach();
 }
 
-// Issue 9 (lifetime), known misses pinned: a detach that gives up the last
-// handle on a task that never ends, outside any loop of the spawner.
+// Issue 9 (lifetime): a detach that gives up the last handle on a task that
+// never ends, outside any loop of the spawner (FIXME cases until (c); more in
+// detached-thread-last-handle.cpp).
 #include <cassert>
 #include <cstdlib>
 
@@ -323,7 +328,10 @@ void fixme_detach_endless_task() {
     for (;;)
       poll_device();
   });
-  t.detach(); // FIXME: should warn (endless task, last handle given up)
+  t.detach();
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: detached thread never ends and the detach gives up the last handle on it: nothing can stop it or wait for it [taskleak-detached-thread]
+  // CHECK-MESSAGES: :[[@LINE-6]]:15: note: thread started here
+  // CHECK-MESSAGES: :[[@LINE-6]]:5: note: the task's loop never ends
 }
 
 void fixme_detach_endless_task_with_assert() {
@@ -333,7 +341,10 @@ void fixme_detach_endless_task_with_assert() {
       assert(connect_once()); // the failure branch ends the process
     }
   });
-  t.detach(); // FIXME: should warn (assert's failure branch is no way out)
+  t.detach(); // assert's failure branch is no way out
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: detached thread never ends and the detach gives up the last handle on it: nothing can stop it or wait for it [taskleak-detached-thread]
+  // CHECK-MESSAGES: :[[@LINE-8]]:15: note: thread started here
+  // CHECK-MESSAGES: :[[@LINE-8]]:5: note: the task's loop never ends
 }
 
 void fixme_detach_endless_task_with_abort() {
@@ -344,7 +355,10 @@ void fixme_detach_endless_task_with_abort() {
       poll_device();
     }
   });
-  t.detach(); // FIXME: should warn (abort is no way out)
+  t.detach(); // abort is no way out
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: detached thread never ends and the detach gives up the last handle on it: nothing can stop it or wait for it [taskleak-detached-thread]
+  // CHECK-MESSAGES: :[[@LINE-9]]:15: note: thread started here
+  // CHECK-MESSAGES: :[[@LINE-9]]:5: note: the task's loop never ends
 }
 
 // Hard negative: a one-shot task owning its state stays silent.

@@ -568,19 +568,24 @@ void joined_temporary(int n) {
     std::thread([&] { handle(i); }).join();
 }
 
-// Issue 9 (lifetime), known misses pinned: the C form, a variable declared
-// before the loop and written in every iteration.
-void fixme_c_style_index(std::vector<std::thread> &pool) {
+// Issue 9 (lifetime): the C form, a variable declared before the loop and
+// written in every iteration (FIXME cases until then; more in
+// loop-variable-captured-by-reference-c-form.cpp).
+void c_style_index(std::vector<std::thread> &pool) {
   int i;
   for (i = 0; i < 4; ++i)
-    pool.emplace_back([&i] { handle(i); }); // FIXME: should warn
+    pool.emplace_back([&i] { handle(i); });
+  // CHECK-MESSAGES: :[[@LINE-1]]:25: warning: task spawned by 'std::thread' captures loop variable 'i' by reference; the variable is shared by all iterations and changes under the task [taskleak-loop-variable-captured-by-reference]
+  // CHECK-MESSAGES: :[[@LINE-2]]:5: note: task spawned here
 }
 
-void *fixme_worker(void *arg);
-void fixme_c_style_pthread(pthread_t *ids) {
+void *c_worker(void *arg);
+void c_style_pthread(pthread_t *ids) {
   int i;
   for (i = 0; i < 4; ++i)
-    pthread_create(&ids[i], nullptr, fixme_worker, &i); // FIXME: should warn
+    pthread_create(&ids[i], nullptr, c_worker, &i);
+  // CHECK-MESSAGES: :[[@LINE-1]]:48: warning: task spawned by 'pthread_create' receives the address of loop variable 'i'; the variable is shared by all iterations and changes under the task [taskleak-loop-variable-captured-by-reference]
+  // CHECK-MESSAGES: :[[@LINE-2]]:5: note: task spawned here
 }
 
 // Hard negative: the variable is written once, before the loop.

@@ -444,10 +444,14 @@ void loop_with_throw() {
   t.detach();
 }
 
-// OK: std::exit never returns.
+// std::exit ends the process, not the loop (issue 9): the task runs as long
+// as the process and nothing can ask it to stop. (This was a negative case
+// while every noreturn call counted as a way out.)
 void loop_with_exit() {
   std::thread t([] {
+  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: task spawned by 'std::thread' runs an endless loop and receives no stop token or other cancellation handle [taskleak-spawn-without-stop-token]
     while (1) {
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: note: loop never exits and reaches no cancellation point
       if (should_stop())
         std::exit(0);
       poll();

@@ -297,11 +297,15 @@ void early_abort() {
   t.join();
 }
 
-// The early path throws: exceptional paths are not followed.
+// The early path throws: the exception leaves t's scope with t joinable, and
+// its destructor calls std::terminate (issue 9; a negative case while throw
+// statements were not followed).
 void early_throw() {
   std::thread t(work);
+  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: thread 't' may still be joinable when it goes out of scope; its destructor then calls std::terminate [taskleak-unjoined-thread]
   if (failed())
     throw std::runtime_error("failed");
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: note: 't' is still joinable when the exception thrown here leaves its scope
   t.join();
 }
 
@@ -473,20 +477,24 @@ void service_macro_return() {
 }
 
 // Issue 9 (lifetime), known misses pinned.
-void fixme_throw_between_start_and_join() {
+void throw_between_start_and_join() {
   std::thread t(work);
+  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: thread 't' may still be joinable when it goes out of scope; its destructor then calls std::terminate [taskleak-unjoined-thread]
   if (failed())
-    throw std::runtime_error("failed"); // FIXME: should warn (t is joinable)
+    throw std::runtime_error("failed");
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: note: 't' is still joinable when the exception thrown here leaves its scope
   t.join();
 }
 
-class FixmeConditionalJoin {
-  std::thread worker_{work}; // FIXME: should warn (joined only if !done_)
+class ConditionalJoin {
+  std::thread worker_{work}; // joined only if !done_
+  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: thread member 'worker_' may still be joinable when 'ConditionalJoin' is destroyed; its destructor then calls std::terminate [taskleak-unjoined-thread]
   bool done_ = false;
 
 public:
-  ~FixmeConditionalJoin() {
+  ~ConditionalJoin() {
     if (!done_)
       worker_.join();
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: note: the destructor joins 'worker_' only on some paths
   }
 };

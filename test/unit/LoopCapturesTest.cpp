@@ -70,7 +70,9 @@ std::vector<std::string> findings(const std::string &Body) {
   for (const IterationCapture &C : iterationCapturesByReference(*S, Ctx)) {
     const char *Kind = C.Scope.Kind == IterationVarKind::PerIteration ? "P"
                        : C.Scope.Kind == IterationVarKind::Induction  ? "I"
-                                                                      : "B";
+                       : C.Scope.Kind == IterationVarKind::WrittenEachIteration
+                           ? "W"
+                           : "B";
     Out.push_back(C.Ref.Var->getName().str() + ":" + Kind);
   }
   return Out;
@@ -89,6 +91,26 @@ TEST(LoopCaptures, IterationScopes) {
   EXPECT_EQ(findings("for (int x : items) for (int j = 0; j < 2; ++j) "
                      "std::thread([&x] { use(x); }).detach();"),
             V{"x:P"});
+}
+
+// Issue 9: the C form, declared before the loop and written every round.
+TEST(LoopCaptures, WrittenEachIteration) {
+  EXPECT_EQ(findings("int i; for (i = 0; i < n; ++i) "
+                     "std::thread([&i] { use(i); }).detach();"),
+            V{"i:I"});
+  EXPECT_EQ(findings("int k; while (n) { k = n--; "
+                     "std::thread([&k] { use(k); }).detach(); }"),
+            V{"k:W"});
+  EXPECT_EQ(findings("int k; while ((k = n--) > 0) "
+                     "std::thread([&k] { use(k); }).detach();"),
+            V{"k:W"});
+  // Written only in a branch, or never in the loop.
+  EXPECT_EQ(findings("int k = 0; while (n--) { if (n == 2) k = n; "
+                     "std::thread([&k] { use(k); }).detach(); }"),
+            V{});
+  EXPECT_EQ(findings("int k = n; while (n--) "
+                     "std::thread([&k] { use(k); }).detach();"),
+            V{});
 }
 
 TEST(LoopCaptures, NotTiedToAnIteration) {

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -565,7 +566,8 @@ TEST(ModelDocs, EveryBuiltinEntryIsListed) {
        {&B.StopTokenTypes, &B.ReferenceWrappers, &B.StopQueries,
         &B.OpaqueNamespaces, &B.MoveFunctions, &B.ObjectAccessors,
         &B.ForEachAlgorithms, &B.FixedSizeArrays, &B.AtomicFlags,
-        &B.BlockingFunctions, &B.StopTokenWaits})
+        &B.BlockingFunctions, &B.StopTokenWaits, &B.ProcessExits,
+        &B.DetachFunctions})
     Add(*L);
   for (const std::string &N : Names)
     if (!N.empty())
@@ -696,4 +698,57 @@ TEST(LibraryQuestions, HandlesAndOpaqueNamespaces) {
   ASSERT_TRUE(parseModelYAML("opaque-namespaces: [vendored]\n", "m.yaml", User, E));
   M.append(User);
   EXPECT_TRUE(Library(M).inOpaqueNamespace(Helper));
+}
+
+// --- Process exits (issue 9): not a way out of an endless loop ---------------
+
+TEST(ModelYAML, ProcessExits) {
+  ModelSet M;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML("process-exits: [\"app::die\", fatal_exit]\n",
+                             "m.yaml", M, E))
+      << E.str();
+  EXPECT_EQ(M.ProcessExits,
+            (std::vector<std::string>{"app::die", "fatal_exit"}));
+  // A name list: a mapping is an error with its line and column.
+  EXPECT_FALSE(parseModelYAML("process-exits:\n  - {function: abort}\n",
+                              "m.yaml", M, E));
+  EXPECT_EQ(E.Line, 2u);
+  // A single name is a one-element list.
+  ASSERT_TRUE(parseModelYAML("process-exits: die\n", "m.yaml", M, E));
+  EXPECT_EQ(M.ProcessExits, std::vector<std::string>{"die"});
+  // The built-ins: the C and C++ process exits and assert's failure branch.
+  const ModelSet &B = ModelSet::builtins();
+  for (const char *N : {"abort", "std::abort", "exit", "std::exit",
+                        "quick_exit", "_Exit", "std::terminate",
+                        "__assert_fail", "__assert_rtn"})
+    EXPECT_NE(std::find(B.ProcessExits.begin(), B.ProcessExits.end(), N),
+              B.ProcessExits.end())
+        << N;
+}
+
+TEST(LibraryQuestions, ProcessExits) {
+  auto AST = test::parseCode(R"(
+extern "C" [[noreturn]] void abort();
+extern "C" [[noreturn]] void pthread_exit(void *);
+namespace std { using ::abort; [[noreturn]] void terminate() noexcept; }
+namespace app { [[noreturn]] void die(const char *); }
+void use() { std::abort(); std::terminate(); app::die(""); pthread_exit(0); }
+)");
+  clang::ASTContext &Ctx = AST->getASTContext();
+  const Library &B = Library::builtin();
+  EXPECT_TRUE(B.isProcessExit(first<clang::FunctionDecl>(Ctx, "abort")));
+  EXPECT_TRUE(
+      B.isProcessExit(first<clang::FunctionDecl>(Ctx, "std::terminate")));
+  EXPECT_FALSE(B.isProcessExit(first<clang::FunctionDecl>(Ctx, "app::die")));
+  EXPECT_FALSE(
+      B.isProcessExit(first<clang::FunctionDecl>(Ctx, "pthread_exit")));
+  ModelSet M = ModelSet::builtins(), User;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML("process-exits: [\"app::die\"]\n", "m.yaml",
+                             User, E))
+      << E.str();
+  M.append(User);
+  EXPECT_TRUE(
+      Library(M).isProcessExit(first<clang::FunctionDecl>(Ctx, "app::die")));
 }

@@ -45,7 +45,7 @@ std::optional<ThreadObject> local(ASTUnit &AST) {
   if (M.empty())
     return std::nullopt;
   return analyzeLocalThread(M.front().getNodeAs<VarDecl>("v"),
-                            AST.getASTContext());
+                            Library::builtin(), AST.getASTContext());
 }
 
 /// A joinable exit together with what it points into: the AST (the exit
@@ -74,8 +74,8 @@ ExitOf exitOf(const std::string &Body) {
 TEST(ThreadClass, Table) {
   auto AST = parse("std::thread a;");
   auto M = match(varDecl(hasName("a")).bind("v"), AST->getASTContext());
-  const ThreadClass *C =
-      threadClass(M.front().getNodeAs<VarDecl>("v")->getType());
+  const ThreadClass *C = Library::builtin().threadClass(
+      M.front().getNodeAs<VarDecl>("v")->getType());
   ASSERT_TRUE(C);
   EXPECT_EQ(C->Destructor, ThreadDestructor::Terminates);
 }
@@ -115,10 +115,21 @@ TEST(JoinableExit, NoneWhenHandled) {
                       "t.join();"));
   EXPECT_FALSE(exitOf("std::thread t(work); if (c()) { if (t.joinable()) "
                       "t.join(); return; } t.join();"));
-  EXPECT_FALSE(exitOf("std::thread t(work); if (c()) throw 1; t.join();"));
   EXPECT_FALSE(exitOf("std::thread t(work); take(t); if (c()) return; "
                       "t.join();"));
   EXPECT_FALSE(exitOf("std::thread t(work); while (c()) { if (c()) break; } "
+                      "t.join();"));
+}
+
+// Issue 9: an uncaught throw statement leaves the scope; one that a try of
+// the function catches does not.
+TEST(JoinableExit, ThrowLeavesScope) {
+  auto E = exitOf("std::thread t(work); if (c()) throw 1; t.join();");
+  ASSERT_TRUE(E);
+  EXPECT_TRUE(isa<CXXThrowExpr>(E->Exit));
+  EXPECT_FALSE(exitOf("std::thread t(work); try { if (c()) throw 1; } "
+                      "catch (int) {} t.join();"));
+  EXPECT_FALSE(exitOf("std::thread t(work); if (c()) { t.join(); throw 1; } "
                       "t.join();"));
 }
 
