@@ -232,6 +232,30 @@ public:
   /// wait-group done.
   bool wakesWaiters(const clang::CXXMemberCallExpr *Call) const;
 
+  // --- Condition variables, mutexes, lock guards ---------------------------
+
+  /// What a member call does on a condition variable, mutex or lock guard.
+  enum class SyncOp {
+    None,
+    Wait,      ///< a condition-variable wait without a deadline
+    TimedWait, ///< a condition-variable wait that also ends by a timeout
+    NotifyOne,
+    NotifyAll,
+    Lock,   ///< acquires a mutex (on the mutex, or on a lock guard)
+    Unlock, ///< releases it
+  };
+  /// The condition-variable model of the class \p T gives access to.
+  const ConditionVariableModel *conditionVariable(clang::QualType T) const;
+  /// The mutex model of the class \p T gives access to (through references
+  /// and pointers).
+  const MutexModel *mutexModel(clang::QualType T) const;
+  /// The lock-guard model of \p T (not through references or pointers).
+  const LockGuardModel *lockGuard(clang::QualType T) const;
+  /// What \p Call does on a condition variable, a mutex or a lock guard.
+  SyncOp syncOp(const clang::CXXMemberCallExpr *Call) const;
+  /// Whether \p T is a defer tag of \p G (the guard does not lock).
+  bool isDeferTag(const LockGuardModel &G, clang::QualType T) const;
+
 private:
   bool anyNameMatches(const llvm::StringMap<std::vector<std::string>> &Index,
                       const clang::NamedDecl *D) const;
@@ -251,6 +275,9 @@ private:
   llvm::StringMap<std::vector<const WaitGroupModel *>> WaitGroups;
   llvm::StringMap<std::vector<const BlockingWaitModel *>> BlockingWaits;
   llvm::StringMap<std::vector<const SleepModel *>> Sleeps;
+  llvm::StringMap<std::vector<const ConditionVariableModel *>> CondVars;
+  llvm::StringMap<std::vector<const MutexModel *>> Mutexes;
+  llvm::StringMap<std::vector<const LockGuardModel *>> LockGuards;
   // Inferred channel models by class (null: not a channel). A Library lives
   // for one translation unit.
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,

@@ -561,6 +561,14 @@ TEST(ModelDocs, EveryBuiltinEntryIsListed) {
     Names.push_back(D.Type);
   for (const CompletionTokenModel &T : B.CompletionTokens)
     Names.push_back(T.Name);
+  for (const ConditionVariableModel &C : B.ConditionVariables)
+    Names.push_back(C.Type);
+  for (const MutexModel &M : B.Mutexes)
+    Names.insert(Names.end(), {M.Type, M.Guard});
+  for (const LockGuardModel &G : B.LockGuards) {
+    Names.push_back(G.Type);
+    Add(G.DeferTags);
+  }
   for (const auto *L :
        {&B.StopTokenTypes, &B.ReferenceWrappers, &B.StopQueries,
         &B.OpaqueNamespaces, &B.MoveFunctions, &B.ObjectAccessors,

@@ -1,0 +1,689 @@
+// RUN: %check_taskleak %s taskleak-lost-wakeup %t
+
+// Lost wake-ups on std::condition_variable: a wait condition written without
+// the waiter's mutex and then notified (1), a notification before the write
+// (2), a notify_one on close when several threads wait (4).
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <latch>
+#include <mutex>
+#include <semaphore>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+void handle(int);
+
+// --- Positives: 1. written without the mutex, then notified ------------------
+
+// The classic: an atomic flag set without the mutex. The worker can check
+// stop_ (false), then stop() sets it and notifies, then the worker blocks.
+class Worker1 {
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<int> q_;
+  std::thread t_;
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || !q_.empty(); });
+      if (stop_)
+        return;
+      q_.pop_front();
+    }
+  }
+public:
+  Worker1() : t_([this] { run(); }) {}
+  void stop() {
+    stop_ = true;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'stop_' is written without holding 'mutex_', so a notification on 'cv_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-11]]:11: note: the waiter checks 'stop_' under 'mutex_' here
+    cv_.notify_all();
+    t_.join();
+  }
+};
+
+// store() on the flag, in a destructor.
+class Worker2 {
+  std::atomic<bool> running_{true};
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread t_;
+  void loop() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [&] { return !running_.load(); });
+  }
+public:
+  Worker2() : t_(&Worker2::loop, this) {}
+  ~Worker2() {
+    running_.store(false);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'running_' is written without holding 'm_', so a notification on 'cv_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-7]]:9: note: the waiter checks 'running_' under 'm_' here
+    cv_.notify_one();
+    t_.join();
+  }
+};
+
+// The condition of a `while (!cond) cv.wait(lock);` loop.
+class Worker3 {
+  bool ready_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    while (!ready_)
+      cv_.wait(l);
+  }
+  void setReady() {
+    ready_ = true;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'ready_' is written without holding 'm_', so a notification on 'cv_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-5]]:11: note: the waiter checks 'ready_' under 'm_' here
+    cv_.notify_all();
+  }
+};
+
+// A counter decremented without the mutex (a wait group made by hand).
+class Pending {
+  std::atomic<int> pending_{0};
+  std::mutex m_;
+  std::condition_variable done_;
+public:
+  void add() { ++pending_; }
+  void finish() {
+    if (pending_.fetch_sub(1) == 1)
+    // CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'pending_' is written without holding 'm_', so a notification on 'done_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE+5]]:11: note: the waiter checks 'pending_' under 'm_' here
+      done_.notify_all();
+  }
+  void wait() {
+    std::unique_lock<std::mutex> l(m_);
+    done_.wait(l, [this] { return pending_ == 0; });
+  }
+};
+
+// The predicate calls a member function that reads the flag.
+class Worker4 {
+  std::atomic<bool> quit_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool shouldWake() const { return quit_.load(); }
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return shouldWake(); });
+  }
+  void quit() {
+    quit_ = true;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'quit_' is written without holding 'm_', so a notification on 'cv_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-5]]:9: note: the waiter checks 'quit_' under 'm_' here
+    cv_.notify_all();
+  }
+};
+
+// The lock is released before the write (unique_lock::unlock).
+class Worker5 {
+  bool done_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitDone() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return done_; });
+  }
+  void finish() {
+    std::unique_lock<std::mutex> l(m_);
+    handle(1);
+    l.unlock();
+    done_ = true;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'done_' is written without holding 'm_', so a notification on 'cv_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-8]]:9: note: the waiter checks 'done_' under 'm_' here
+    cv_.notify_one();
+  }
+};
+
+// A local captured by the waiting task; the spawner writes it after the
+// spawn, without the mutex.
+void capturedLocal() {
+  bool done = false;
+  std::mutex m;
+  std::condition_variable cv;
+  std::thread t([&] {
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [&] { return done; });
+  });
+  done = true;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'done' is written without holding 'm', so a notification on 'cv' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+  // CHECK-MESSAGES: :[[@LINE-4]]:8: note: the waiter checks 'done' under 'm' here
+  cv.notify_one();
+  t.join();
+}
+
+// Globals; the notify is in a helper the writer calls.
+std::mutex gMutex;
+std::condition_variable gCv;
+bool gShutdown = false;
+void gWaiter() {
+  std::unique_lock<std::mutex> l(gMutex);
+  gCv.wait(l, [] { return gShutdown; });
+}
+void wakeAll() { gCv.notify_all(); }
+void gShutdownNow() {
+  gShutdown = true;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'gShutdown' is written without holding 'gMutex', so a notification on 'gCv' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+  // CHECK-MESSAGES: :[[@LINE-6]]:7: note: the waiter checks 'gShutdown' under 'gMutex' here
+  wakeAll();
+}
+
+// --- Positives: 2. notified before the write ---------------------------------
+
+class Early {
+  bool ready_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return ready_; });
+  }
+  void publish() {
+    cv_.notify_all();
+    // CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'cv_' is notified before 'ready_' is written, so a waiter that checks 'ready_' in between sleeps through the notification [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE+3]]:5: note: 'ready_' is written here, after the notification
+    // CHECK-MESSAGES: :[[@LINE-6]]:9: note: the waiter checks 'ready_' under 'm_' here
+    std::lock_guard<std::mutex> g(m_);
+    ready_ = true;
+  }
+};
+
+// Notified in one critical section, written in another.
+class Early2 {
+  int generation_ = 0;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitNext(int seen) {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [&] { return generation_ != seen; });
+  }
+  void advance() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      cv_.notify_all();
+      // CHECK-MESSAGES: :[[@LINE-1]]:11: warning: 'cv_' is notified before 'generation_' is written, so a waiter that checks 'generation_' in between sleeps through the notification [taskleak-lost-wakeup]
+      // CHECK-MESSAGES: :[[@LINE+5]]:7: note: 'generation_' is written here, after the notification
+      // CHECK-MESSAGES: :[[@LINE-8]]:9: note: the waiter checks 'generation_' under 'm_' here
+    }
+    {
+      std::lock_guard<std::mutex> g(m_);
+      ++generation_;
+    }
+  }
+};
+
+// --- Positives: 4. notify_one on close, several waiters ---------------------
+
+// A pool: workers started in a loop; stop() wakes one of them.
+class Pool {
+  bool stop_ = false;
+  std::deque<std::function<void()>> tasks_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::thread> workers_;
+  void work() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock<std::mutex> l(m_);
+        cv_.wait(l, [this] { return stop_ || !tasks_.empty(); });
+        if (stop_ && tasks_.empty())
+          return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+public:
+  explicit Pool(int n) {
+    for (int i = 0; i < n; ++i)
+      workers_.emplace_back([this] { work(); });
+  }
+  void post(std::function<void()> f) {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      tasks_.push_back(std::move(f));
+    }
+    cv_.notify_one(); // one task, one worker: right
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    // CHECK-MESSAGES: :[[@LINE-1]]:9: warning: setting 'stop_' wakes only one of the threads waiting on 'cv_'; the others sleep through it [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-16]]:7: note: several threads that wait on 'cv_' are started here, in a loop
+    for (std::thread &w : workers_)
+      w.join();
+  }
+};
+
+// A channel: senders and receivers wait on one condition variable.
+class Channel {
+  bool closed_ = false;
+  std::deque<int> items_;
+  std::mutex m_;
+  std::condition_variable changed_;
+public:
+  void send(int v) {
+    std::unique_lock<std::mutex> l(m_);
+    changed_.wait(l, [&] { return closed_ || items_.size() < 4; });
+    items_.push_back(v);
+  }
+  int recv() {
+    std::unique_lock<std::mutex> l(m_);
+    changed_.wait(l, [&] { return closed_ || !items_.empty(); });
+    int v = items_.front();
+    items_.pop_front();
+    return v;
+  }
+  void close() {
+    std::unique_lock<std::mutex> l(m_);
+    closed_ = true;
+    changed_.notify_one();
+    // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: setting 'closed_' wakes only one of the threads waiting on 'changed_'; the others sleep through it [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-10]]:14: note: 'changed_' is also waited on here, by another thread
+  }
+};
+
+// --- Negatives ---------------------------------------------------------------
+
+// The write under a lock_guard; the notify after the scope ends.
+class UnderGuard {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread t_;
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+public:
+  UnderGuard() : t_([this] { run(); }) {}
+  void stop() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    t_.join();
+  }
+};
+
+// The write between lock() and unlock() of the mutex.
+class UnderLockCalls {
+  std::atomic<bool> stop_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_.load(); });
+  }
+  void stop() {
+    m_.lock();
+    stop_ = true;
+    m_.unlock();
+    cv_.notify_all();
+  }
+};
+
+// The write outside the mutex, then an empty critical section before the
+// notify: the waiter is either before its check or already blocked.
+class EmptyCriticalSection {
+  std::atomic<bool> stop_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_.load(); });
+  }
+  void stop() {
+    stop_ = true;
+    { std::lock_guard<std::mutex> l(m_); }
+    cv_.notify_all();
+  }
+};
+
+// A helper that is only called with the mutex held.
+class HelperUnderLock {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  void markStopped() {
+    stop_ = true;
+    cv_.notify_all();
+  }
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+  void stop() {
+    std::lock_guard<std::mutex> g(m_);
+    markStopped();
+  }
+  void abort() {
+    std::unique_lock<std::mutex> g(m_);
+    markStopped();
+  }
+};
+
+// Writes in the constructor and before the thread starts.
+class BeforeStart {
+  bool stop_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread t_;
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+public:
+  BeforeStart() {
+    stop_ = false;
+    cv_.notify_all();
+  }
+  void start() {
+    stop_ = false;
+    cv_.notify_all();
+    t_ = std::thread([this] { run(); });
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    t_.join();
+  }
+};
+
+// A timed wait in a loop that re-checks: a bounded delay (TimedWaits is off).
+class TimedWait {
+  std::atomic<bool> stop_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    while (!stop_)
+      cv_.wait_for(l, std::chrono::milliseconds(100));
+  }
+  void stop() {
+    stop_ = true;
+    cv_.notify_all();
+  }
+};
+
+// condition_variable_any with a stop token: the stop request wakes it.
+class AnyWithToken {
+  std::atomic<bool> more_{false};
+  std::mutex m_;
+  std::condition_variable_any cv_;
+public:
+  void run(std::stop_token st) {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, st, [this] { return more_.load(); });
+  }
+  void poke() {
+    more_ = true;
+    cv_.notify_all();
+  }
+};
+
+// Semaphores, latches and atomic waits have no mutex to miss.
+class OtherWaits {
+  std::atomic<bool> flag_{false};
+  std::counting_semaphore<4> sem_{0};
+  std::latch done_{1};
+public:
+  void run() {
+    sem_.acquire();
+    done_.wait();
+    flag_.wait(false);
+  }
+  void stop() {
+    flag_ = true;
+    flag_.notify_all();
+    sem_.release();
+    done_.count_down();
+  }
+};
+
+// Notify and write in one critical section, in either order.
+class OneCriticalSection {
+  bool ready_ = false;
+  int count_ = 0;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return ready_ || count_ > 3; });
+  }
+  void publish() {
+    std::lock_guard<std::mutex> g(m_);
+    cv_.notify_all();
+    ready_ = true;
+  }
+  void bump() {
+    std::lock_guard<std::mutex> g(m_);
+    ++count_;
+    cv_.notify_one();
+  }
+};
+
+// notify_one where only one thread can wait.
+class SingleWorker {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread t_;
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+public:
+  SingleWorker() : t_([this] { run(); }) {}
+  void stop() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    t_.join();
+  }
+};
+
+// notify_all on close wakes every worker of the pool.
+class GoodPool {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::thread> workers_;
+  void work() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+public:
+  GoodPool() {
+    for (int i = 0; i < 4; ++i)
+      workers_.emplace_back([this] { work(); });
+  }
+  ~GoodPool() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread &w : workers_)
+      w.join();
+  }
+};
+
+// notify_one once per worker, in a loop.
+class PoolOnePerWorker {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::thread> workers_;
+  void work() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+public:
+  PoolOnePerWorker() {
+    for (int i = 0; i < 4; ++i)
+      workers_.emplace_back([this] { work(); });
+  }
+  ~PoolOnePerWorker() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    for (size_t i = 0; i < workers_.size(); ++i)
+      cv_.notify_one();
+    for (std::thread &w : workers_)
+      w.join();
+  }
+};
+
+// Writes after the waiters are joined.
+class AfterJoin {
+  bool stop_ = false;
+  std::deque<int> q_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread t_;
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_ || !q_.empty(); });
+  }
+public:
+  AfterJoin() : t_([this] { run(); }) {}
+  ~AfterJoin() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    t_.join();
+    q_.clear();
+    cv_.notify_all();
+  }
+};
+
+// The waiter's loop checks the flag without the mutex (the lock is taken
+// inside the loop): that waiter is racy whoever writes the flag, and a
+// locked write would not fix it; not this rule's finding.
+class CheckOutsideLock {
+  std::atomic<bool> running_{true};
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    while (running_) {
+      std::unique_lock<std::mutex> l(m_);
+      cv_.wait(l);
+    }
+  }
+  void stop() {
+    running_ = false;
+    cv_.notify_all();
+  }
+};
+
+// A push under the lock, notified after the scope: the producer side of a
+// queue, done right.
+class Queue {
+  std::deque<int> q_;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void push(int v) {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      q_.push_back(v);
+    }
+    cv_.notify_one();
+  }
+  int pop() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return !q_.empty(); });
+    int v = q_.front();
+    q_.pop_front();
+    return v;
+  }
+};
+
+// --- Known misses ------------------------------------------------------------
+
+// FIXME: should warn: the write is in a helper that does not notify; its
+// caller notifies after the call (callers are not followed for the notify).
+class HelperWrites {
+  std::atomic<bool> stop_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+  void setStop() { stop_ = true; }
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_.load(); });
+  }
+  void stop() {
+    setStop();
+    cv_.notify_all();
+  }
+};
+
+// FIXME: should warn: the stop path writes the flag under the mutex but never
+// notifies (rule 3, write with no notify, is not implemented).
+class NeverNotified {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+  void stop() {
+    std::lock_guard<std::mutex> g(m_);
+    stop_ = true;
+  }
+};
+
+// FIXME: should warn: `if (!ready_) cv_.wait(l);` (no loop, no predicate)
+// has no wait condition this check reads.
+class IfWait {
+  std::atomic<bool> ready_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    if (!ready_)
+      cv_.wait(l);
+  }
+  void setReady() {
+    ready_ = true;
+    cv_.notify_all();
+  }
+};
