@@ -55,7 +55,7 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
         for (const FixItHint &H : F.Fix)
           D << H;
       }
-      diag(F.Wait->getExprLoc(), "the waiter checks '%0' under '%1' here",
+      diag(F.WaitLoc, "the waiter checks '%0' under '%1' here",
            DiagnosticIDs::Note)
           << Var << Mutex;
       break;
@@ -71,7 +71,7 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
            "'%0' is written here, after the notification",
            DiagnosticIDs::Note)
           << Var;
-      diag(F.Wait->getExprLoc(), "the waiter checks '%0' under '%1' here",
+      diag(F.WaitLoc, "the waiter checks '%0' under '%1' here",
            DiagnosticIDs::Note)
           << Var << Mutex;
       break;
@@ -89,20 +89,18 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
       }
       switch (F.WK) {
       case LostWakeupFinding::SpawnInLoop:
-        diag(F.Waiters->getBeginLoc(),
+        diag(F.WaitersLoc,
              "several threads that wait on '%0' are started here, in a loop",
              DiagnosticIDs::Note)
             << CV;
         break;
       case LostWakeupFinding::SecondSpawn:
-        diag(F.Waiters->getBeginLoc(),
-             "another thread that waits on '%0' is started here",
+        diag(F.WaitersLoc, "another thread that waits on '%0' is started here",
              DiagnosticIDs::Note)
             << CV;
         break;
       case LostWakeupFinding::OtherRole:
-        diag(cast<Expr>(F.Waiters)->getExprLoc(),
-             "'%0' is also waited on here, by another thread",
+        diag(F.WaitersLoc, "'%0' is also waited on here, by another thread",
              DiagnosticIDs::Note)
             << CV;
         break;

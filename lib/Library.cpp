@@ -690,6 +690,13 @@ Library::SyncOp Library::syncOp(const CXXMemberCallExpr *Call) const {
   const CXXRecordDecl *RD = calledOn(*this, Call, Member);
   if (!RD)
     return SyncOp::None;
+  return syncOp(QualType(RD->getTypeForDecl(), 0), Member);
+}
+
+Library::SyncOp Library::syncOp(QualType Object, StringRef Member) const {
+  const CXXRecordDecl *RD = Object.isNull() ? nullptr : accessedRecord(Object);
+  if (!RD)
+    return SyncOp::None;
   if (const auto *C = modelOfRecord(CondVars, RD)) {
     if (contains(C->Wait, Member))
       return SyncOp::Wait;

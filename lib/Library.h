@@ -253,6 +253,9 @@ public:
   const LockGuardModel *lockGuard(clang::QualType T) const;
   /// What \p Call does on a condition variable, a mutex or a lock guard.
   SyncOp syncOp(const clang::CXXMemberCallExpr *Call) const;
+  /// What calling \p Member on an object of type \p Object does (for calls
+  /// a template leaves unresolved).
+  SyncOp syncOp(clang::QualType Object, llvm::StringRef Member) const;
   /// Whether \p T is a defer tag of \p G (the guard does not lock).
   bool isDeferTag(const LockGuardModel &G, clang::QualType T) const;
 

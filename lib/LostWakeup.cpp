@@ -58,13 +58,13 @@ public:
   }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
+    if (FD->doesThisDeclarationHaveABody() &&
         !(MD && MD->getParent()->isLambda()))
       Out.push_back(FD);
     return true;
   }
   bool VisitLambdaExpr(LambdaExpr *L) {
-    if (L->getCallOperator() && !L->getCallOperator()->isDependentContext())
+    if (L->getCallOperator())
       Out.push_back(L->getCallOperator());
     return true;
   }
@@ -75,9 +75,21 @@ private:
   std::vector<const FunctionDecl *> &Out;
 };
 
+/// Whether \p S names \p D (a reference to it anywhere inside).
+bool namesDecl(const Stmt *S, const ValueDecl *D) {
+  return walk(S, [&](const Stmt *X) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
+      return canon(DRE->getDecl()) == canon(D);
+    if (const auto *ME = dyn_cast<MemberExpr>(X))
+      return canon(ME->getMemberDecl()) == canon(D);
+    return false;
+  });
+}
+
 /// A wait on a condition variable and what its condition reads.
 struct WaitInfo {
-  const CXXMemberCallExpr *Call = nullptr;
+  const CallExpr *Call = nullptr;
+  SourceLocation Loc; ///< the wait member's name
   const FunctionDecl *FD = nullptr;
   const ValueDecl *CondVar = nullptr;
   const ValueDecl *Mutex = nullptr;
@@ -108,7 +120,8 @@ public:
 private:
   // --- Facts ---------------------------------------------------------------
   void collectFunctions();
-  void collectWait(const CXXMemberCallExpr *Call, const FunctionDecl *FD);
+  void collectWait(const CallExpr *Call, const Expr *Object,
+                   const FunctionDecl *FD);
   void addReads(const Stmt *S, const FunctionDecl *Waiter, unsigned Depth,
                 llvm::SmallVectorImpl<const ValueDecl *> &Out,
                 llvm::DenseSet<const FunctionDecl *> &Seen);
@@ -170,11 +183,24 @@ void Finder::collectFunctions() {
         if (const FunctionDecl *Callee = Call->getDirectCallee())
           if (TA.isAnalysable(Callee))
             Callers[Callee->getCanonicalDecl()].push_back({Call, FD});
+        SyncOp Op = SyncOp::None;
+        const Expr *Object = nullptr;
         if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
-          SyncOp Op = Lib.syncOp(MC);
-          if (Op == SyncOp::Wait || (TimedWaits && Op == SyncOp::TimedWait))
-            collectWait(MC, FD);
+          Op = Lib.syncOp(MC);
+          Object = MC->getImplicitObjectArgument();
+        } else if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
+                       Call->getCallee()->IgnoreParens())) {
+          // A wait given a lambda in a template: left unresolved there.
+          if (!U->isImplicitAccess() && U->getMemberName().isIdentifier()) {
+            Object = U->getBase();
+            Op =
+                Lib.syncOp(U->getBaseType(),
+                           U->getMemberName().getAsIdentifierInfo()->getName());
+          }
         }
+        if (Object &&
+            (Op == SyncOp::Wait || (TimedWaits && Op == SyncOp::TimedWait)))
+          collectWait(Call, Object, FD);
       }
       if (const auto *E = dyn_cast<Expr>(S))
         if (isa<CallExpr>(E) || isa<CXXConstructExpr>(E))
@@ -284,7 +310,7 @@ const ValueDecl *Finder::mutexOfLock(const Expr *Lock, const FunctionDecl *FD,
   return guardedMutex(VD, nullptr, nullptr);
 }
 
-void Finder::collectWait(const CXXMemberCallExpr *Call,
+void Finder::collectWait(const CallExpr *Call, const Expr *Object,
                          const FunctionDecl *FD) {
   if (Call->getNumArgs() < 1)
     return;
@@ -293,8 +319,14 @@ void Finder::collectWait(const CXXMemberCallExpr *Call,
       return; // woken by a stop request: its own rules
   WaitInfo W;
   W.Call = Call;
+  W.Loc = Call->getExprLoc();
+  if (const auto *ME = dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParens()))
+    W.Loc = ME->getMemberLoc();
+  else if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
+               Call->getCallee()->IgnoreParens()))
+    W.Loc = U->getMemberLoc();
   W.FD = FD;
-  W.CondVar = StopAwareness::objectKey(Call->getImplicitObjectArgument());
+  W.CondVar = StopAwareness::objectKey(Object);
   const VarDecl *Guard = nullptr;
   W.Mutex = mutexOfLock(Call->getArg(0), FD, &Guard);
   if (!W.CondVar || !W.Mutex)
@@ -453,7 +485,15 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
         for (const Decl *D : DS->decls()) {
           const auto *VD = dyn_cast<VarDecl>(D);
           bool Deferred = false;
-          if (!VD || !guardedMutex(VD, Mutex, &Deferred))
+          if (!VD)
+            continue;
+          // An object that is not a modelled guard but is given the mutex
+          // (a guard of the project's own, a guard of a dependent type):
+          // assume it holds it.
+          if (!Lib.lockGuard(VD->getType()) && VD->getInit() &&
+              !Lib.mutexModel(VD->getType()) && namesDecl(VD->getInit(), Mutex))
+            return VD;
+          if (!guardedMutex(VD, Mutex, &Deferred))
             continue;
           // The last lock() or unlock() on the guard before S decides.
           bool Held = !Deferred;
@@ -475,6 +515,36 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
           if (Held)
             return VD;
         }
+      }
+    if (P == Body)
+      break;
+    Prev = P;
+  }
+  // A call the models do not know that is given the mutex (a lock helper,
+  // try_lock) in a statement before S of the blocks around it: assume it
+  // leaves the mutex held.
+  Prev = S;
+  for (const Stmt *P : Chain) {
+    if (const auto *CS = dyn_cast<CompoundStmt>(P))
+      for (const Stmt *Child : CS->body()) {
+        if (Child == Prev)
+          break;
+        const Stmt *Unknown = nullptr;
+        walk(Child, [&](const Stmt *X) {
+          const auto *Call = dyn_cast<CallExpr>(X);
+          const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
+          if (!Call || (MC && Lib.syncOp(MC) != SyncOp::None))
+            return false;
+          for (const Expr *Arg : Call->arguments())
+            if (namesDecl(Arg, Mutex))
+              Unknown = Call;
+          if (MC && canon(StopAwareness::objectKey(
+                        MC->getImplicitObjectArgument())) == canon(Mutex))
+            Unknown = Call;
+          return Unknown != nullptr;
+        });
+        if (Unknown)
+          return Unknown;
       }
     if (P == Body)
       break;
@@ -539,6 +609,10 @@ Event Finder::eventOf(const Stmt *X, const WaitInfo &W, unsigned Depth,
   }
   if (const auto *DS = dyn_cast<DeclStmt>(X); DS && !NotifyOnly)
     for (const Decl *D : DS->decls()) {
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        if (!Lib.lockGuard(VD->getType()) && VD->getInit() &&
+            !Lib.mutexModel(VD->getType()) && namesDecl(VD->getInit(), W.Mutex))
+          return Event::Acquire; // a guard the models do not know
       bool Deferred = false;
       if (const auto *VD = dyn_cast<VarDecl>(D))
         if (guardedMutex(VD, W.Mutex, &Deferred) && !Deferred)
@@ -553,6 +627,17 @@ Event Finder::eventOf(const Stmt *X, const WaitInfo &W, unsigned Depth,
       if (const auto *G = dyn_cast_or_null<VarDecl>(K))
         if (guardedMutex(G, W.Mutex, nullptr))
           return Event::Acquire;
+    }
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(X); Call && !NotifyOnly) {
+    const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+    if (!MC || Lib.syncOp(MC) == SyncOp::None) {
+      for (const Expr *Arg : Call->arguments())
+        if (namesDecl(Arg, W.Mutex))
+          return Event::Acquire; // a lock helper the models do not know
+      if (MC && canon(StopAwareness::objectKey(
+                    MC->getImplicitObjectArgument())) == canon(W.Mutex))
+        return Event::Acquire; // try_lock(), a member the models do not know
     }
   }
   if (const auto *Call = dyn_cast<CallExpr>(X)) {
@@ -588,10 +673,10 @@ bool Finder::afterJoinOrBeforeSpawn(const WriteInfo &W) {
   walk(userBody(W.FD), [&](const Stmt *X) {
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X))
       if (isBefore(MC, W.E))
-        if (const ThreadClassModel *T =
-                Lib.threadClass(MC->getImplicitObjectArgument()
-                                    ->IgnoreParenImpCasts()
-                                    ->getType()))
+        if (const ThreadClassModel *T = Lib.threadClass(
+                Lib.accessedRecord(MC->getImplicitObjectArgument()
+                                       ->IgnoreParenImpCasts()
+                                       ->getType())))
           if (MC->getMethodDecl() &&
               Library::isJoin(*T, MC->getMethodDecl()->getName()))
             Found = true;
@@ -621,7 +706,7 @@ void Finder::writeRules(const WriteInfo &Wr,
       continue; // serialised with the waiter before the notification
     LostWakeupFinding F;
     F.Write = Wr.E;
-    F.Wait = W.Call;
+    F.WaitLoc = W.Loc;
     F.Variable = Wr.Var;
     F.Mutex = W.Mutex;
     F.CondVar = W.CondVar;
@@ -743,15 +828,14 @@ void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
         return false;
       // Several waiters: a task that waits on CV started in a loop or by
       // two spawns, or waits in two functions no one task runs.
-      const Stmt *Why = nullptr;
       LostWakeupFinding::WaitersKind WK = LostWakeupFinding::SpawnInLoop;
       llvm::SmallVector<const FunctionDecl *, 4> Roots;
-      const CXXMemberCallExpr *FirstWait = nullptr, *OtherWait = nullptr;
+      SourceLocation FirstWait, OtherWait, Why;
       for (const WaitInfo &W : Waits) {
         if (canon(W.CondVar) != canon(CV))
           continue;
-        if (!FirstWait)
-          FirstWait = W.Call;
+        if (FirstWait.isInvalid())
+          FirstWait = W.Loc;
         const FunctionDecl *Root = nullptr;
         unsigned Starts = 0;
         for (const SpawnSite &S : Spawns) {
@@ -762,15 +846,15 @@ void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
           llvm::SmallVector<const Stmt *, 8> SChain;
           enclosingFunction(S.Call, Ctx, &SChain);
           for (const Stmt *P : SChain)
-            if (isRepeatingLoop(P, Ctx) && !Why) {
+            if (isRepeatingLoop(P, Ctx) && Why.isInvalid()) {
               std::optional<uint64_t> Trips = constantTripCount(P, Ctx);
               if (!Trips || *Trips > 1) {
-                Why = S.Call;
+                Why = S.Call->getBeginLoc();
                 WK = LostWakeupFinding::SpawnInLoop;
               }
             }
-          if (Starts == 2 && !Why) {
-            Why = S.Call;
+          if (Starts == 2 && Why.isInvalid()) {
+            Why = S.Call->getBeginLoc();
             WK = LostWakeupFinding::SecondSpawn;
           }
         }
@@ -778,15 +862,15 @@ void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
           Root = W.FD;
         if (!llvm::is_contained(Roots, Root->getCanonicalDecl())) {
           Roots.push_back(Root->getCanonicalDecl());
-          if (Roots.size() == 2 && !OtherWait)
-            OtherWait = W.Call;
+          if (Roots.size() == 2 && OtherWait.isInvalid())
+            OtherWait = W.Loc;
         }
       }
-      if (!Why && Roots.size() >= 2) {
+      if (Why.isInvalid() && Roots.size() >= 2) {
         Why = OtherWait;
         WK = LostWakeupFinding::OtherRole;
       }
-      if (!Why)
+      if (Why.isInvalid())
         return false;
       LostWakeupFinding F;
       F.K = LostWakeupFinding::NotifyOneOnClose;
@@ -794,8 +878,8 @@ void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
       F.Write = Close;
       F.Variable = ClosedVar;
       F.CondVar = CV;
-      F.Wait = FirstWait;
-      F.Waiters = Why;
+      F.WaitLoc = FirstWait;
+      F.WaitersLoc = Why;
       F.WK = WK;
       const ConditionVariableModel *M =
           Lib.conditionVariable(N->getImplicitObjectArgument()->getType());
@@ -838,6 +922,16 @@ std::vector<LostWakeupFinding> Finder::run() {
       return false;
     });
   }
+  // One finding per bug: a notification that a write without the mutex
+  // already precedes is not reported again for a later write.
+  llvm::DenseSet<const CXXMemberCallExpr *> Covered;
+  for (const LostWakeupFinding &F : Out)
+    if (F.K == LostWakeupFinding::WriteWithoutMutex)
+      Covered.insert(F.Notify);
+  llvm::erase_if(Out, [&](const LostWakeupFinding &F) {
+    return F.K == LostWakeupFinding::NotifyBeforeWrite &&
+           Covered.count(F.Notify);
+  });
   notifyOneRule(Out);
   return Out;
 }

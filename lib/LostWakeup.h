@@ -47,14 +47,14 @@ struct LostWakeupFinding {
   const clang::Expr *Write = nullptr;
   /// The notification after the write (1), before it (2), the notify_one (4).
   const clang::CXXMemberCallExpr *Notify = nullptr;
-  /// A wait whose condition reads Variable.
-  const clang::CXXMemberCallExpr *Wait = nullptr;
+  /// Where a wait whose condition reads Variable calls its wait member.
+  clang::SourceLocation WaitLoc;
   const clang::ValueDecl *Variable = nullptr;
   const clang::ValueDecl *Mutex = nullptr;
   const clang::ValueDecl *CondVar = nullptr;
   /// Rule 4: why several threads can wait: a spawn in a loop, a second
   /// spawn of the same task, or a wait of another role.
-  const clang::Stmt *Waiters = nullptr;
+  clang::SourceLocation WaitersLoc;
   enum WaitersKind { SpawnInLoop, SecondSpawn, OtherRole } WK = SpawnInLoop;
   /// The fix-it, when one is safe (rule 1: wrap the write in a lock guard;
   /// rule 4: notify every waiter).

@@ -179,6 +179,33 @@ void gShutdownNow() {
   wakeAll();
 }
 
+// A class template (analysed in its definition): a pool's wait() for idle,
+// with stop() setting the state without the mutex and then joining (the
+// shape of a thread pool found in the corpus survey).
+template <typename Task> class TemplatePool {
+  enum State { Running, Stopped };
+  std::atomic<State> state_{Running};
+  std::atomic<int> active_{0};
+  std::mutex m_;
+  std::condition_variable idle_;
+  std::deque<Task> tasks_;
+  std::vector<std::thread> threads_;
+public:
+  void waitIdle() {
+    std::unique_lock<std::mutex> l(m_);
+    idle_.wait(l, [this] { return state_ == Stopped || active_ == 0; });
+  }
+  void stop() {
+    state_ = Stopped;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'state_' is written without holding 'm_', so a notification on 'idle_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-5]]:11: note: the waiter checks 'state_' under 'm_' here
+    idle_.notify_all();
+    for (std::thread &t : threads_)
+      t.join();
+    active_ = 0;
+  }
+};
+
 // --- Positives: 2. notified before the write ---------------------------------
 
 class Early {
@@ -632,6 +659,54 @@ public:
     return v;
   }
 };
+
+// A guard class of the project's own, not in the models: given the mutex,
+// it is assumed to hold it.
+class ProjectLock {
+public:
+  explicit ProjectLock(std::mutex &m) : m_(m) { m_.lock(); }
+  ~ProjectLock() { m_.unlock(); }
+private:
+  std::mutex &m_;
+};
+class OwnGuard {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+  void stop() {
+    {
+      ProjectLock g(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+  }
+};
+
+// A class template whose write is under the lock.
+template <typename T> class TemplateGood {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<T> q_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_ || !q_.empty(); });
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+  }
+};
+TemplateGood<int> instantiated;
 
 // --- Known misses ------------------------------------------------------------
 
