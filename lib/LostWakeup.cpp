@@ -104,6 +104,9 @@ struct WriteInfo {
   const FunctionDecl *FD = nullptr;
   const ValueDecl *Var = nullptr;
   bool BoolLiteral = false; ///< sets a constant true/false (a close)
+  /// A member call (`push`, `pop`, `clear`): it may make the condition
+  /// false as well as true.
+  bool MemberCall = false;
 };
 
 /// What comes first after a statement.
@@ -429,6 +432,7 @@ std::optional<WriteInfo> Finder::writeOf(const Expr *E) const {
   W.E = E;
   W.Var = V;
   W.BoolLiteral = Literal;
+  W.MemberCall = isa<CXXMemberCallExpr>(E);
   return W;
 }
 
@@ -722,18 +726,37 @@ void Finder::writeRules(const WriteInfo &Wr,
     if (!Held &&
         firstEventAfter(Wr.E, W, nullptr, /*NotifyOnly=*/true) != Event::None)
       continue; // notified after a critical section that follows the write
-    // Rule 2: a notification before the write, and none after it.
-    if (W.FD == Wr.FD)
+    // Rule 2: a notification before the write, and none after it. Only
+    // for assignments and ++/--: a member call (a container's pop) may as
+    // well consume what the waiter waits for.
+    if (W.FD == Wr.FD || Wr.MemberCall)
       continue; // the waiter's own update of its condition
     const CXXMemberCallExpr *Before = nullptr;
     walk(userBody(Wr.FD), [&](const Stmt *X) {
       if (!isNotifyOf(X, W.CondVar) || !isBefore(X, Wr.E))
         return false;
-      bool Reaches = false;
+      // A wait between them starts another round: the write answers some
+      // other notification.
+      bool Reaches = false, Blocked = false;
       forEachAfter(X, [&](const Stmt *Y) {
         Reaches = Y == Wr.E;
-        return Reaches;
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
+          if (!Lib.blockingWait(MC).empty() || Lib.syncOp(MC) == SyncOp::Wait ||
+              Lib.syncOp(MC) == SyncOp::TimedWait)
+            Blocked = true;
+        if (const auto *C = dyn_cast<CallExpr>(Y))
+          if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
+                  C->getCallee()->IgnoreParens()))
+            if (!U->isImplicitAccess() && U->getMemberName().isIdentifier() &&
+                Lib.syncOp(
+                    U->getBaseType(),
+                    U->getMemberName().getAsIdentifierInfo()->getName()) !=
+                    SyncOp::None)
+              Blocked = true;
+        return Reaches || Blocked;
       });
+      if (Blocked)
+        return false;
       if (!Reaches)
         return false;
       const void *AtNotify = heldAt(X, W.Mutex);

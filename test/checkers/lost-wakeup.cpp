@@ -708,6 +708,33 @@ public:
 };
 TemplateGood<int> instantiated;
 
+// A worker that tells waitAll() about a finished task, then waits for the
+// next one and takes it: the pop after the notify answers another
+// notification (the shape of a thread pool's worker in the corpus survey).
+class NotifyThenNextRound {
+  int running_ = 0;
+  std::deque<int> tasks_;
+  std::mutex m_;
+  std::condition_variable available_, done_;
+public:
+  void waitAll() {
+    std::unique_lock<std::mutex> l(m_);
+    done_.wait(l, [this] { return running_ == 0 && tasks_.empty(); });
+  }
+  void worker() {
+    std::unique_lock<std::mutex> l(m_);
+    while (true) {
+      --running_;
+      l.unlock();
+      done_.notify_all();
+      l.lock();
+      available_.wait(l, [this] { return !tasks_.empty(); });
+      tasks_.pop_front();
+      ++running_;
+    }
+  }
+};
+
 // --- Known misses ------------------------------------------------------------
 
 // FIXME: should warn: the write is in a helper that does not notify; its
@@ -760,5 +787,23 @@ public:
   void setReady() {
     ready_ = true;
     cv_.notify_all();
+  }
+};
+
+// FIXME: should warn: notified before a store(); only assignments and ++/--
+// count as the write of rule 2 (a member call may consume instead).
+class EarlyStore {
+  std::atomic<bool> ready_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return ready_.load(); });
+  }
+  void publish() {
+    cv_.notify_all();
+    std::lock_guard<std::mutex> g(m_);
+    ready_.store(true);
   }
 };
