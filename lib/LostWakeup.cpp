@@ -43,9 +43,11 @@ template <typename Fn> bool walk(const Stmt *S, Fn &&F) {
 /// library namespaces, lambdas included (each is a function of its own).
 class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
 public:
-  FunctionCollector(const SourceManager &SM, const Library &Lib,
-                    std::vector<const FunctionDecl *> &Out)
-      : SM(SM), Lib(Lib), Out(Out) {}
+  FunctionCollector(
+      const SourceManager &SM, const Library &Lib,
+      std::vector<const FunctionDecl *> &Out,
+      llvm::DenseMap<const FunctionDecl *, const LambdaExpr *> &Lambdas)
+      : SM(SM), Lib(Lib), Out(Out), Lambdas(Lambdas) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBody() const { return true; }
   bool TraverseDecl(Decl *D) {
@@ -64,8 +66,10 @@ public:
     return true;
   }
   bool VisitLambdaExpr(LambdaExpr *L) {
-    if (L->getCallOperator())
+    if (L->getCallOperator()) {
       Out.push_back(L->getCallOperator());
+      Lambdas[L->getCallOperator()] = L;
+    }
     return true;
   }
 
@@ -73,7 +77,23 @@ private:
   const SourceManager &SM;
   const Library &Lib;
   std::vector<const FunctionDecl *> &Out;
+  llvm::DenseMap<const FunctionDecl *, const LambdaExpr *> &Lambdas;
 };
+
+/// Whether the mutex a guard or lock() names (\p K) may be the waiter's
+/// \p Mutex: the same declaration, or one that may alias it (a parameter, a
+/// reference or pointer, an expression with no name). Two distinct fields or
+/// globals held by value are different mutexes.
+bool mayBeSame(const ValueDecl *K, const ValueDecl *Mutex) {
+  if (!K || canon(K) == canon(Mutex))
+    return true;
+  for (const ValueDecl *D : {K, Mutex}) {
+    if (isa<ParmVarDecl>(D) || D->getType()->isReferenceType() ||
+        D->getType()->isPointerType())
+      return true;
+  }
+  return false;
+}
 
 /// Whether \p S names \p D (a reference to it anywhere inside).
 bool namesDecl(const Stmt *S, const ValueDecl *D) {
@@ -145,8 +165,10 @@ private:
   /// to stop.
   void forEachAfter(const Stmt *S, llvm::function_ref<bool(const Stmt *)> F);
   const void *heldAt(const Stmt *S, const ValueDecl *Mutex);
-  bool callersHold(const FunctionDecl *FD, const ValueDecl *Mutex,
+  bool heldOnEntry(const FunctionDecl *FD, const ValueDecl *Mutex,
                    unsigned Depth);
+  bool onlyFromConstructors(const FunctionDecl *FD, unsigned Depth);
+  const FunctionDecl *rootOf(const FunctionDecl *FD);
   Event eventOf(const Stmt *X, const WaitInfo &W, unsigned Depth,
                 const CXXMemberCallExpr **Notify, bool NotifyOnly);
   Event firstEventAfter(const Stmt *S, const WaitInfo &W,
@@ -172,13 +194,14 @@ private:
       llvm::SmallVector<std::pair<const CallExpr *, const FunctionDecl *>, 2>>
       Callers;
   llvm::DenseSet<const FunctionDecl *> Predicates;
+  llvm::DenseMap<const FunctionDecl *, const LambdaExpr *> Lambdas;
   std::vector<SpawnSite> Spawns;
 };
 
 // --- Facts -------------------------------------------------------------------
 
 void Finder::collectFunctions() {
-  FunctionCollector(SM, Lib, Functions)
+  FunctionCollector(SM, Lib, Functions, Lambdas)
       .TraverseDecl(Ctx.getTranslationUnitDecl());
   for (const FunctionDecl *FD : Functions)
     walk(userBody(FD), [&](const Stmt *S) {
@@ -286,8 +309,8 @@ const ValueDecl *Finder::guardedMutex(const VarDecl *Guard,
     if (!Lib.mutexModel(A->getType()))
       continue;
     const ValueDecl *K = StopAwareness::objectKey(A);
-    if (K && !Found && (!Mutex || canon(K) == canon(Mutex)))
-      Found = K;
+    if (!Found && (!Mutex || mayBeSame(K, Mutex)))
+      Found = K ? K : Mutex;
   }
   if (Deferred)
     *Deferred = Defer;
@@ -563,10 +586,12 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
         !Lib.mutexModel(
             MC->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType()))
       return false;
-    if (canon(StopAwareness::objectKey(MC->getImplicitObjectArgument())) !=
-        canon(Mutex))
-      return false;
+    const ValueDecl *K =
+        StopAwareness::objectKey(MC->getImplicitObjectArgument());
     SyncOp Op = Lib.syncOp(MC);
+    // A lock of what may be the mutex counts; an unlock only of the mutex.
+    if (Op == SyncOp::Lock ? !mayBeSame(K, Mutex) : canon(K) != canon(Mutex))
+      return false;
     if (Op == SyncOp::Lock || Op == SyncOp::Unlock) {
       Held = Op == SyncOp::Lock;
       Last = MC;
@@ -576,20 +601,77 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
   return Held ? Last : nullptr;
 }
 
-/// Whether \p FD is only called with \p Mutex held: it has callers in the
-/// translation unit, and each holds it at the call (or is itself only
-/// called with it held), CallDepth levels up.
-bool Finder::callersHold(const FunctionDecl *FD, const ValueDecl *Mutex,
+/// Whether \p FD runs with \p Mutex held from its start: it says so (a
+/// thread-safety annotation requiring a capability, a name ending in
+/// "Locked"), it is a lambda given to a call together with the mutex or
+/// created where the mutex is held, or it has callers in the translation
+/// unit and each holds it at the call (or is itself entered with it held),
+/// CallDepth levels up.
+bool Finder::heldOnEntry(const FunctionDecl *FD, const ValueDecl *Mutex,
                          unsigned Depth) {
+  if (!FD || Depth >= TA.callDepth())
+    return false;
+  if (FD->hasAttr<RequiresCapabilityAttr>())
+    return true;
+  if (const IdentifierInfo *II = FD->getIdentifier()) {
+    const StringRef Name = II->getName();
+    if ((Name.ends_with("Locked") || Name.ends_with("_locked")) &&
+        !Name.ends_with("Unlocked") && !Name.ends_with("_unlocked"))
+      return true;
+  }
+  if (auto L = Lambdas.find(FD); L != Lambdas.end()) {
+    if (heldAt(L->second, Mutex))
+      return true;
+    DynTypedNode N = parentOf(*static_cast<const Stmt *>(L->second), Ctx);
+    for (int Up = 0; Up < 4 && !N.get<CallExpr>() &&
+                     !N.get<CXXConstructExpr>() && N.get<Expr>();
+         ++Up)
+      N = parentOf(N, Ctx);
+    if (const auto *E = N.get<Expr>())
+      if ((isa<CallExpr>(E) || isa<CXXConstructExpr>(E)) && namesDecl(E, Mutex))
+        return true;
+    return false;
+  }
+  auto It = Callers.find(FD->getCanonicalDecl());
+  if (It == Callers.end() || It->second.empty())
+    return false;
+  for (const auto &[Call, Caller] : It->second)
+    if (!heldAt(Call, Mutex) && !heldOnEntry(Caller, Mutex, Depth + 1))
+      return false;
+  return true;
+}
+
+/// Whether every caller of \p FD in the translation unit is a constructor
+/// (or only called by constructors): it runs before any waiter exists.
+bool Finder::onlyFromConstructors(const FunctionDecl *FD, unsigned Depth) {
   if (!FD || Depth >= TA.callDepth())
     return false;
   auto It = Callers.find(FD->getCanonicalDecl());
   if (It == Callers.end() || It->second.empty())
     return false;
   for (const auto &[Call, Caller] : It->second)
-    if (!heldAt(Call, Mutex) && !callersHold(Caller, Mutex, Depth + 1))
+    if (!isa<CXXConstructorDecl>(Caller) &&
+        !onlyFromConstructors(Caller, Depth + 1))
       return false;
   return true;
+}
+
+/// The function a thread enters to reach \p FD: the task of a spawn that
+/// reaches it, else its only caller (CallDepth levels up), else itself.
+const FunctionDecl *Finder::rootOf(const FunctionDecl *FD) {
+  for (unsigned D = 0; D < TA.callDepth(); ++D) {
+    auto It = Callers.find(FD->getCanonicalDecl());
+    if (It == Callers.end() || It->second.empty())
+      break;
+    const FunctionDecl *Only = It->second.front().second;
+    for (const auto &[Call, Caller] : It->second)
+      if (Caller->getCanonicalDecl() != Only->getCanonicalDecl())
+        Only = nullptr;
+    if (!Only || Only->getCanonicalDecl() == FD->getCanonicalDecl())
+      break;
+    FD = Only;
+  }
+  return FD;
 }
 
 bool Finder::isNotifyOf(const Stmt *X, const ValueDecl *CondVar) const {
@@ -626,7 +708,10 @@ Event Finder::eventOf(const Stmt *X, const WaitInfo &W, unsigned Depth,
     if (Lib.syncOp(MC) == SyncOp::Lock) {
       const ValueDecl *K =
           StopAwareness::objectKey(MC->getImplicitObjectArgument());
-      if (canon(K) == canon(W.Mutex))
+      if (Lib.mutexModel(MC->getImplicitObjectArgument()
+                             ->IgnoreParenImpCasts()
+                             ->getType()) &&
+          mayBeSame(K, W.Mutex))
         return Event::Acquire;
       if (const auto *G = dyn_cast_or_null<VarDecl>(K))
         if (guardedMutex(G, W.Mutex, nullptr))
@@ -703,7 +788,7 @@ void Finder::writeRules(const WriteInfo &Wr,
     return;
   for (unsigned I : It->second) {
     const WaitInfo &W = Waits[I];
-    const bool Held = heldAt(Wr.E, W.Mutex) || callersHold(Wr.FD, W.Mutex, 0);
+    const bool Held = heldAt(Wr.E, W.Mutex) || heldOnEntry(Wr.FD, W.Mutex, 0);
     const CXXMemberCallExpr *Notify = nullptr;
     Event E = firstEventAfter(Wr.E, W, &Notify, /*NotifyOnly=*/Held);
     if (E == Event::Acquire)
@@ -849,6 +934,16 @@ void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
       });
       if (!Close || AlsoAll)
         return false;
+      // A hand-off, not a close: a waiter takes the value back (`ready_ =
+      // false` after its wait), so one wake-up is what is meant.
+      for (const WaitInfo &W : Waits)
+        if (canon(W.CondVar) == canon(CV) &&
+            walk(userBody(W.FD), [&](const Stmt *Y) {
+              const auto *E = dyn_cast<Expr>(Y);
+              std::optional<WriteInfo> Wr = E ? writeOf(E) : std::nullopt;
+              return Wr && canon(Wr->Var) == canon(ClosedVar);
+            }))
+          return false;
       // Several waiters: a task that waits on CV started in a loop or by
       // two spawns, or waits in two functions no one task runs.
       LostWakeupFinding::WaitersKind WK = LostWakeupFinding::SpawnInLoop;
@@ -882,7 +977,7 @@ void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
           }
         }
         if (!Root)
-          Root = W.FD;
+          Root = rootOf(W.FD);
         if (!llvm::is_contained(Roots, Root->getCanonicalDecl())) {
           Roots.push_back(Root->getCanonicalDecl());
           if (Roots.size() == 2 && OtherWait.isInvalid())
@@ -939,7 +1034,7 @@ std::vector<LostWakeupFinding> Finder::run() {
       if (!W || !Seen.insert(E).second)
         return false;
       W->FD = FD;
-      if (afterJoinOrBeforeSpawn(*W))
+      if (afterJoinOrBeforeSpawn(*W) || onlyFromConstructors(FD, 0))
         return false;
       writeRules(*W, Out);
       return false;

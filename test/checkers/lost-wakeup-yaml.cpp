@@ -165,3 +165,20 @@ public:
     ev_.signal();
   }
 };
+
+// A function annotated as requiring the lock (Clang's thread-safety
+// attributes): its callers hold it.
+class Annotated {
+  bool stopping_ = false;
+  rt::SpinLock lock_;
+  rt::Event wake_;
+public:
+  void serve() {
+    rt::Guard<rt::SpinLock> g(lock_);
+    wake_.wait(g, [this] { return stopping_; });
+  }
+  void stopHeld() __attribute__((requires_capability(lock_))) {
+    stopping_ = true;
+    wake_.broadcast();
+  }
+};

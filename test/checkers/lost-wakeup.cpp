@@ -735,6 +735,131 @@ public:
   }
 };
 
+// A helper whose name says it runs with the lock held.
+class LockedSuffix {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+  void stopLocked() {
+    stop_ = true;
+    cv_.notify_all();
+  }
+};
+
+// A lambda given to a call together with the mutex (run under it).
+template <typename F> void withLock(std::mutex &m, F f) {
+  std::lock_guard<std::mutex> g(m);
+  f();
+}
+class LambdaUnderLock {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+  void stop() {
+    withLock(m_, [this] {
+      stop_ = true;
+      cv_.notify_all();
+    });
+  }
+};
+
+// The guard locks a mutex passed by reference: it may be the waiter's.
+struct Shared {
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+};
+void signalDone(std::mutex &m, Shared &s) {
+  std::lock_guard<std::mutex> g(m);
+  s.done = true;
+  s.cv.notify_all();
+}
+void waitShared(Shared &s) {
+  std::unique_lock<std::mutex> l(s.m);
+  s.cv.wait(l, [&] { return s.done; });
+}
+
+// A reset called only from the constructor: no waiter exists yet.
+class InitFromCtor {
+  bool stop_ = true;
+  std::mutex m_;
+  std::condition_variable cv_;
+  void reset() {
+    stop_ = false;
+    cv_.notify_all();
+  }
+public:
+  InitFromCtor() { reset(); }
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+};
+
+// A hand-off: the waiter that wakes takes the token back, so one wake-up
+// per release is right even with a pool of waiters.
+class HandOff {
+  bool available_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::thread> users_;
+  void use() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return available_; });
+    available_ = false;
+  }
+public:
+  HandOff() {
+    for (int i = 0; i < 4; ++i)
+      users_.emplace_back([this] { use(); });
+  }
+  void release() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      available_ = true;
+    }
+    cv_.notify_one();
+  }
+};
+
+// Two waits, one thread: both helpers are only called by run().
+class OneThreadTwoWaits {
+  bool stop_ = false;
+  bool ready_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return ready_ || stop_; });
+  }
+  void waitDrained() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return !ready_ || stop_; });
+  }
+public:
+  void run() {
+    waitReady();
+    waitDrained();
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+  }
+};
+
 // --- Known misses ------------------------------------------------------------
 
 // FIXME: should warn: the write is in a helper that does not notify; its

@@ -6,7 +6,7 @@
 
 namespace rt {
 
-class SpinLock {
+class __attribute__((capability("mutex"))) SpinLock {
 public:
   void acquire() {}
   void release() {}
