@@ -58,6 +58,11 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
       diag(F.WaitLoc, "the waiter checks '%0' under '%1' here",
            DiagnosticIDs::Note)
           << Var << Mutex;
+      if (F.NotifyInCaller)
+        diag(F.Notify->getExprLoc(),
+             "'%0' is notified here, after the call, without '%1'",
+             DiagnosticIDs::Note)
+            << CV << Mutex;
       break;
     }
     case LostWakeupFinding::NotifyBeforeWrite:

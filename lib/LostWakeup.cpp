@@ -168,6 +168,8 @@ private:
   bool heldOnEntry(const FunctionDecl *FD, const ValueDecl *Mutex,
                    unsigned Depth);
   bool onlyFromConstructors(const FunctionDecl *FD, unsigned Depth);
+  const CXXMemberCallExpr *
+  notifyAfterCallers(const FunctionDecl *FD, const WaitInfo &W, unsigned Depth);
   const FunctionDecl *rootOf(const FunctionDecl *FD);
   Event eventOf(const Stmt *X, const WaitInfo &W, unsigned Depth,
                 const CXXMemberCallExpr **Notify, bool NotifyOnly);
@@ -656,6 +658,33 @@ bool Finder::onlyFromConstructors(const FunctionDecl *FD, unsigned Depth) {
   return true;
 }
 
+/// A notification of the wait's condition variable after a call of \p FD,
+/// in a caller that does not hold the mutex there and acquires it not
+/// before the notification (CallDepth levels up).
+const CXXMemberCallExpr *Finder::notifyAfterCallers(const FunctionDecl *FD,
+                                                    const WaitInfo &W,
+                                                    unsigned Depth) {
+  if (!FD || Depth >= TA.callDepth())
+    return nullptr;
+  auto It = Callers.find(FD->getCanonicalDecl());
+  if (It == Callers.end())
+    return nullptr;
+  for (const auto &[Call, Caller] : It->second) {
+    if (isa<CXXConstructorDecl>(Caller) || Predicates.count(Caller) ||
+        heldAt(Call, W.Mutex) || heldOnEntry(Caller, W.Mutex, 0))
+      continue;
+    const CXXMemberCallExpr *N = nullptr;
+    const Event E = firstEventAfter(Call, W, &N, /*NotifyOnly=*/false);
+    if (E == Event::Notify)
+      return N;
+    if (E == Event::None)
+      if (const CXXMemberCallExpr *Up =
+              notifyAfterCallers(Caller, W, Depth + 1))
+        return Up;
+  }
+  return nullptr;
+}
+
 /// The function a thread enters to reach \p FD: the task of a spawn that
 /// reaches it, else its only caller (CallDepth levels up), else itself.
 const FunctionDecl *Finder::rootOf(const FunctionDecl *FD) {
@@ -808,6 +837,17 @@ void Finder::writeRules(const WriteInfo &Wr,
       Out.push_back(std::move(F));
       return;
     }
+    // The write is the last word of a helper: a caller that does not hold
+    // the mutex and notifies after the call (no fix-it: another caller may
+    // call the helper with the mutex held).
+    if (!Held && E == Event::None)
+      if (const CXXMemberCallExpr *N = notifyAfterCallers(Wr.FD, W, 0)) {
+        F.K = LostWakeupFinding::WriteWithoutMutex;
+        F.Notify = N;
+        F.NotifyInCaller = true;
+        Out.push_back(std::move(F));
+        return;
+      }
     if (!Held &&
         firstEventAfter(Wr.E, W, nullptr, /*NotifyOnly=*/true) != Event::None)
       continue; // notified after a critical section that follows the write

@@ -47,6 +47,9 @@ struct LostWakeupFinding {
   const clang::Expr *Write = nullptr;
   /// The notification after the write (1), before it (2), the notify_one (4).
   const clang::CXXMemberCallExpr *Notify = nullptr;
+  /// Rule 1: the notification is in a caller, after the call of the helper
+  /// that writes (it gets a note of its own).
+  bool NotifyInCaller = false;
   /// Where a wait whose condition reads Variable calls its wait member.
   clang::SourceLocation WaitLoc;
   const clang::ValueDecl *Variable = nullptr;

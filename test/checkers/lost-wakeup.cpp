@@ -206,6 +206,28 @@ public:
   }
 };
 
+// The write is in a helper that does not notify; its caller notifies
+// after the call (found through the callers; no fix-it, as another caller
+// could hold the mutex).
+class HelperWrites {
+  std::atomic<bool> stop_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+  void setStop() { stop_ = true; }
+  // CHECK-MESSAGES: :[[@LINE-1]]:20: warning: 'stop_' is written without holding 'm_', so a notification on 'cv_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+  // CHECK-MESSAGES: :[[@LINE+5]]:9: note: the waiter checks 'stop_' under 'm_' here
+  // CHECK-MESSAGES: :[[@LINE+8]]:9: note: 'cv_' is notified here, after the call, without 'm_'
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_.load(); });
+  }
+  void stop() {
+    setStop();
+    cv_.notify_all();
+  }
+};
+
 // --- Positives: 2. notified before the write ---------------------------------
 
 class Early {
@@ -860,11 +882,9 @@ public:
   }
 };
 
-// --- Known misses ------------------------------------------------------------
-
-// FIXME: should warn: the write is in a helper that does not notify; its
-// caller notifies after the call (callers are not followed for the notify).
-class HelperWrites {
+// A helper that writes, called with the lock held by the caller, which
+// notifies after its critical section.
+class HelperWritesCallerLocks {
   std::atomic<bool> stop_{false};
   std::mutex m_;
   std::condition_variable cv_;
@@ -875,10 +895,15 @@ public:
     cv_.wait(l, [this] { return stop_.load(); });
   }
   void stop() {
-    setStop();
+    {
+      std::lock_guard<std::mutex> g(m_);
+      setStop();
+    }
     cv_.notify_all();
   }
 };
+
+// --- Known misses ------------------------------------------------------------
 
 // FIXME: should warn: the stop path writes the flag under the mutex but never
 // notifies (rule 3, write with no notify, is not implemented).
