@@ -62,7 +62,7 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
         diag(F.Notify->getExprLoc(),
              "'%0' is notified here, after the call, without '%1'",
              DiagnosticIDs::Note)
-            << CV << Mutex;
+            << (F.Notified ? F.Notified->getName() : StringRef(CV)) << Mutex;
       break;
     }
     case LostWakeupFinding::NotifyBeforeWrite:

@@ -708,9 +708,23 @@ bool Finder::isNotifyOf(const Stmt *X, const ValueDecl *CondVar) const {
   if (!MC)
     return false;
   SyncOp Op = Lib.syncOp(MC);
-  return (Op == SyncOp::NotifyOne || Op == SyncOp::NotifyAll) &&
-         canon(StopAwareness::objectKey(MC->getImplicitObjectArgument())) ==
-             canon(CondVar);
+  if (Op != SyncOp::NotifyOne && Op != SyncOp::NotifyAll)
+    return false;
+  const ValueDecl *K =
+      StopAwareness::objectKey(MC->getImplicitObjectArgument());
+  if (!K || canon(K) == canon(CondVar))
+    return K != nullptr;
+  // A condition variable held by reference (a worker's `cv_` bound to its
+  // pool's) may be the one notified: the same class, one of them a
+  // reference, pointer or parameter.
+  auto Indirect = [](const ValueDecl *D) {
+    return isa<ParmVarDecl>(D) || D->getType()->isReferenceType() ||
+           D->getType()->isPointerType();
+  };
+  return (Indirect(K) || Indirect(CondVar)) &&
+         Lib.accessedRecord(K->getType()) &&
+         Lib.accessedRecord(K->getType())->getCanonicalDecl() ==
+             Lib.accessedRecord(CondVar->getType())->getCanonicalDecl();
 }
 
 /// Whether \p X notifies the wait's condition variable or acquires its
@@ -845,6 +859,7 @@ void Finder::writeRules(const WriteInfo &Wr,
         F.K = LostWakeupFinding::WriteWithoutMutex;
         F.Notify = N;
         F.NotifyInCaller = true;
+        F.Notified = StopAwareness::objectKey(N->getImplicitObjectArgument());
         Out.push_back(std::move(F));
         return;
       }

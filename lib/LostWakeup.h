@@ -50,6 +50,9 @@ struct LostWakeupFinding {
   /// Rule 1: the notification is in a caller, after the call of the helper
   /// that writes (it gets a note of its own).
   bool NotifyInCaller = false;
+  /// The variable the notification is called on (CondVar, or an object
+  /// CondVar may refer to).
+  const clang::ValueDecl *Notified = nullptr;
   /// Where a wait whose condition reads Variable calls its wait member.
   clang::SourceLocation WaitLoc;
   const clang::ValueDecl *Variable = nullptr;

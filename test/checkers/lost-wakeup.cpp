@@ -228,6 +228,34 @@ public:
   }
 };
 
+// Workers that hold references to their executor's mutex and condition
+// variable; the executor's destructor asks each to stop, then notifies its
+// own condition variable (the shape of a parallel executor in the survey).
+struct RefWorker {
+  std::condition_variable &cv;
+  std::mutex &m;
+  std::atomic<bool> stopRequest{false};
+  bool busy = false;
+  void wait() {
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [this] { return stopRequest.load() || busy; });
+  }
+  void stop() { stopRequest.store(true); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: 'stopRequest' is written without holding 'm', so a notification on 'cv' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+  // CHECK-MESSAGES: :[[@LINE-4]]:8: note: the waiter checks 'stopRequest' under 'm' here
+  // CHECK-MESSAGES: :[[@LINE+9]]:8: note: 'cv' is notified here, after the call, without 'm'
+};
+struct Executor {
+  std::condition_variable cv;
+  std::mutex m;
+  RefWorker workers[2] = {{cv, m}, {cv, m}};
+  ~Executor() {
+    for (RefWorker &w : workers)
+      w.stop();
+    cv.notify_all();
+  }
+};
+
 // --- Positives: 2. notified before the write ---------------------------------
 
 class Early {
