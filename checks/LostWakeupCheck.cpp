@@ -80,6 +80,17 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
            DiagnosticIDs::Note)
           << Var << Mutex;
       break;
+    case LostWakeupFinding::NeverNotified:
+      if (!Reported.insert(F.Write->getBeginLoc()).second)
+        continue;
+      diag(F.Write->getBeginLoc(),
+           "'%0' is set but nothing notifies '%1' afterwards, so a thread "
+           "waiting on '%1' for it is never woken")
+          << Var << CV;
+      diag(F.WaitLoc, "the waiter checks '%0' under '%1' here",
+           DiagnosticIDs::Note)
+          << Var << Mutex;
+      break;
     case LostWakeupFinding::NotifyOneOnClose: {
       if (!Reported.insert(F.Notify->getExprLoc()).second)
         continue;

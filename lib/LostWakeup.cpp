@@ -12,6 +12,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace clang;
 
@@ -116,6 +117,7 @@ struct WaitInfo {
   llvm::SmallVector<const ValueDecl *, 4> Reads;
   /// The predicate's function, whose writes are not the writer's.
   const FunctionDecl *Predicate = nullptr;
+  bool Timed = false;
 };
 
 /// A write of a variable some wait condition reads.
@@ -124,6 +126,7 @@ struct WriteInfo {
   const FunctionDecl *FD = nullptr;
   const ValueDecl *Var = nullptr;
   bool BoolLiteral = false; ///< sets a constant true/false (a close)
+  bool Value = false;       ///< that constant
   /// A member call (`push`, `pop`, `clear`): it may make the condition
   /// false as well as true.
   bool MemberCall = false;
@@ -144,7 +147,10 @@ private:
   // --- Facts ---------------------------------------------------------------
   void collectFunctions();
   void collectWait(const CallExpr *Call, const Expr *Object,
-                   const FunctionDecl *FD);
+                   const FunctionDecl *FD, bool Timed);
+  std::optional<bool> wakingValue(const WaitInfo &W, const ValueDecl *V);
+  void neverNotifiedRule(const WriteInfo &Wr,
+                         std::vector<LostWakeupFinding> &Out);
   void addReads(const Stmt *S, const FunctionDecl *Waiter, unsigned Depth,
                 llvm::SmallVectorImpl<const ValueDecl *> &Out,
                 llvm::DenseSet<const FunctionDecl *> &Seen);
@@ -171,6 +177,7 @@ private:
   const CXXMemberCallExpr *
   notifyAfterCallers(const FunctionDecl *FD, const WaitInfo &W, unsigned Depth);
   const FunctionDecl *rootOf(const FunctionDecl *FD);
+  bool reaches(const FunctionDecl *Task, const FunctionDecl *Target);
   Event eventOf(const Stmt *X, const WaitInfo &W, unsigned Depth,
                 const CXXMemberCallExpr **Notify, bool NotifyOnly);
   Event firstEventAfter(const Stmt *S, const WaitInfo &W,
@@ -198,6 +205,12 @@ private:
   llvm::DenseSet<const FunctionDecl *> Predicates;
   llvm::DenseMap<const FunctionDecl *, const LambdaExpr *> Lambdas;
   std::vector<SpawnSite> Spawns;
+  /// Names called where a template leaves the callee unresolved: such a
+  /// function may have callers that are not in Callers.
+  llvm::StringSet<> UnresolvedCalls;
+  bool mayHaveHiddenCallers(const FunctionDecl *FD) const {
+    return FD->getIdentifier() && UnresolvedCalls.count(FD->getName());
+  }
 };
 
 // --- Facts -------------------------------------------------------------------
@@ -205,6 +218,12 @@ private:
 void Finder::collectFunctions() {
   FunctionCollector(SM, Lib, Functions, Lambdas)
       .TraverseDecl(Ctx.getTranslationUnitDecl());
+  // Templates with an instantiation here: their unresolved calls are
+  // resolved (and in Callers) in the instantiation.
+  llvm::DenseSet<const FunctionDecl *> Instantiated;
+  for (const FunctionDecl *FD : Functions)
+    if (const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern())
+      Instantiated.insert(Pattern->getCanonicalDecl());
   for (const FunctionDecl *FD : Functions)
     walk(userBody(FD), [&](const Stmt *S) {
       if (const auto *Call = dyn_cast<CallExpr>(S)) {
@@ -228,8 +247,16 @@ void Finder::collectFunctions() {
         }
         if (Object &&
             (Op == SyncOp::Wait || (TimedWaits && Op == SyncOp::TimedWait)))
-          collectWait(Call, Object, FD);
+          collectWait(Call, Object, FD, Op == SyncOp::TimedWait);
       }
+      const bool Hidden = !Instantiated.count(FD->getCanonicalDecl());
+      if (const auto *U = dyn_cast<OverloadExpr>(S); U && Hidden)
+        if (U->getName().isIdentifier())
+          UnresolvedCalls.insert(U->getName().getAsIdentifierInfo()->getName());
+      if (const auto *D = dyn_cast<CXXDependentScopeMemberExpr>(S); D && Hidden)
+        if (D->getMember().isIdentifier())
+          UnresolvedCalls.insert(
+              D->getMember().getAsIdentifierInfo()->getName());
       if (const auto *E = dyn_cast<Expr>(S))
         if (isa<CallExpr>(E) || isa<CXXConstructExpr>(E))
           if (std::optional<SpawnSite> Site = matchSpawn(Lib, E, Ctx))
@@ -339,7 +366,7 @@ const ValueDecl *Finder::mutexOfLock(const Expr *Lock, const FunctionDecl *FD,
 }
 
 void Finder::collectWait(const CallExpr *Call, const Expr *Object,
-                         const FunctionDecl *FD) {
+                         const FunctionDecl *FD, bool Timed) {
   if (Call->getNumArgs() < 1)
     return;
   for (const Expr *Arg : Call->arguments())
@@ -347,6 +374,7 @@ void Finder::collectWait(const CallExpr *Call, const Expr *Object,
       return; // woken by a stop request: its own rules
   WaitInfo W;
   W.Call = Call;
+  W.Timed = Timed;
   W.Loc = Call->getExprLoc();
   if (const auto *ME = dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParens()))
     W.Loc = ME->getMemberLoc();
@@ -409,17 +437,22 @@ static bool isBoolLiteral(const Expr *E) {
   return E && isa<CXXBoolLiteralExpr>(E->IgnoreParenImpCasts());
 }
 
+static bool boolValue(const Expr *E) {
+  return cast<CXXBoolLiteralExpr>(E->IgnoreParenImpCasts())->getValue();
+}
+
 /// A write of a variable of a wait condition: an assignment, `++`/`--`, a
 /// non-const member call whose result is not an accessor's (`store`,
 /// `exchange`, `fetch_add`, `push`, `clear`).
 std::optional<WriteInfo> Finder::writeOf(const Expr *E) const {
   const Expr *Target = nullptr;
-  bool Literal = false;
+  bool Literal = false, Value = false;
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
     if (!BO->isAssignmentOp())
       return std::nullopt;
     Target = BO->getLHS();
     Literal = BO->getOpcode() == BO_Assign && isBoolLiteral(BO->getRHS());
+    Value = Literal && boolValue(BO->getRHS());
   } else if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
     if (!UO->isIncrementDecrementOp())
       return std::nullopt;
@@ -432,6 +465,7 @@ std::optional<WriteInfo> Finder::writeOf(const Expr *E) const {
     Target = Op->getArg(0);
     Literal =
         K == OO_Equal && Op->getNumArgs() == 2 && isBoolLiteral(Op->getArg(1));
+    Value = Literal && boolValue(Op->getArg(1));
   } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *MD = MC->getMethodDecl();
     if (!MD || MD->isConst() || isa<CXXConversionDecl>(MD) ||
@@ -447,6 +481,7 @@ std::optional<WriteInfo> Finder::writeOf(const Expr *E) const {
       return std::nullopt;
     Target = MC->getImplicitObjectArgument();
     Literal = MC->getNumArgs() >= 1 && isBoolLiteral(MC->getArg(0));
+    Value = Literal && boolValue(MC->getArg(0));
   } else {
     return std::nullopt;
   }
@@ -457,6 +492,7 @@ std::optional<WriteInfo> Finder::writeOf(const Expr *E) const {
   W.E = E;
   W.Var = V;
   W.BoolLiteral = Literal;
+  W.Value = Value;
   W.MemberCall = isa<CXXMemberCallExpr>(E);
   return W;
 }
@@ -634,6 +670,9 @@ bool Finder::heldOnEntry(const FunctionDecl *FD, const ValueDecl *Mutex,
         return true;
     return false;
   }
+  // A caller a template hides may hold it.
+  if (mayHaveHiddenCallers(FD))
+    return true;
   auto It = Callers.find(FD->getCanonicalDecl());
   if (It == Callers.end() || It->second.empty())
     return false;
@@ -914,32 +953,144 @@ void Finder::writeRules(const WriteInfo &Wr,
   }
 }
 
+/// The value of \p V that makes the predicate of \p W true, when the
+/// predicate's body is `return e;` and \p V appears in e only as a truth
+/// value, possibly negated, inside `||`/`&&` (`stop_ || !q_.empty()`,
+/// `!running_.load()`); none otherwise.
+std::optional<bool> Finder::wakingValue(const WaitInfo &W, const ValueDecl *V) {
+  const auto *Body = W.Predicate
+                         ? dyn_cast_or_null<CompoundStmt>(userBody(W.Predicate))
+                         : nullptr;
+  if (!Body || Body->size() != 1 || !isa<ReturnStmt>(Body->body_front()))
+    return std::nullopt;
+  const Expr *Ret = cast<ReturnStmt>(Body->body_front())->getRetValue();
+  std::optional<bool> Out;
+  bool Unknown = false;
+  // Down from the return value; Neg counts the negations passed.
+  std::function<void(const Expr *, bool)> Down = [&](const Expr *E, bool Neg) {
+    if (!E || Unknown)
+      return;
+    E = E->IgnoreParenImpCasts();
+    if (const auto *U = dyn_cast<UnaryOperator>(E);
+        U && U->getOpcode() == UO_LNot)
+      return Down(U->getSubExpr(), !Neg);
+    if (const auto *B = dyn_cast<BinaryOperator>(E);
+        B && (B->getOpcode() == BO_LOr || B->getOpcode() == BO_LAnd)) {
+      Down(B->getLHS(), Neg);
+      Down(B->getRHS(), Neg);
+      return;
+    }
+    // `v`, `v.load()`, `v.operator bool()`.
+    const Expr *Obj = E;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      if (MC->getMethodDecl() && MC->getMethodDecl()->isConst() &&
+          MC->getNumArgs() <= 1 && MC->getType()->isBooleanType())
+        Obj = MC->getImplicitObjectArgument()->IgnoreParenImpCasts();
+    if (isa<MemberExpr>(Obj) || isa<DeclRefExpr>(Obj)) {
+      const ValueDecl *K = StopAwareness::objectKey(Obj);
+      if (K && canon(K) == canon(V)) {
+        if (Out && *Out != !Neg)
+          Unknown = true;
+        Out = !Neg;
+      }
+      return;
+    }
+    if (namesDecl(E, V))
+      Unknown = true; // compared, counted, called: no truth value of its own
+  };
+  Down(Ret, false);
+  if (Unknown)
+    return std::nullopt;
+  return Out;
+}
+
+/// Rule 3: a close (a constant written to a variable of a predicate, the
+/// value that makes the predicate true) after which nothing notifies the
+/// condition variable: not the function, not the functions it calls, not a
+/// caller after the call. Only for waits with a predicate and no deadline;
+/// a wait whose loop tests the flag is blocking-wait-ignores-stop-token's.
+void Finder::neverNotifiedRule(const WriteInfo &Wr,
+                               std::vector<LostWakeupFinding> &Out) {
+  if (!Wr.BoolLiteral)
+    return;
+  auto It = WaitsReading.find(canon(Wr.Var));
+  if (It == WaitsReading.end())
+    return;
+  for (unsigned I : It->second) {
+    const WaitInfo &W = Waits[I];
+    if (!W.Predicate || W.Timed || W.FD == Wr.FD)
+      continue;
+    std::optional<bool> Waking = wakingValue(W, Wr.Var);
+    if (!Waking || *Waking != Wr.Value)
+      continue;
+    // The waiter's own thread closing its loop is no stop path.
+    bool SameThread = rootOf(Wr.FD) == rootOf(W.FD);
+    for (const SpawnSite &S : Spawns)
+      if (S.Task.Function && reaches(S.Task.Function, W.FD) &&
+          reaches(S.Task.Function, Wr.FD))
+        SameThread = true;
+    if (SameThread)
+      continue;
+    // Any notification of the condition variable in the function (before
+    // or after, in a callee) or after a call of it.
+    bool Notified = walk(userBody(Wr.FD), [&](const Stmt *X) {
+      return eventOf(X, W, 0, nullptr, /*NotifyOnly=*/true) == Event::Notify;
+    });
+    if (Notified || mayHaveHiddenCallers(Wr.FD))
+      continue;
+    if (auto C = Callers.find(Wr.FD->getCanonicalDecl()); C != Callers.end()) {
+      bool CallerNotifies = false;
+      for (const auto &[Call, Caller] : C->second) {
+        const CXXMemberCallExpr *N = nullptr;
+        CallerNotifies |=
+            firstEventAfter(Call, W, &N, /*NotifyOnly=*/true) == Event::Notify;
+      }
+      if (CallerNotifies || !C->second.empty())
+        continue; // a helper: its callers decide what wakes the waiter
+    }
+    LostWakeupFinding F;
+    F.K = LostWakeupFinding::NeverNotified;
+    F.Write = Wr.E;
+    F.WaitLoc = W.Loc;
+    F.Variable = Wr.Var;
+    F.Mutex = W.Mutex;
+    F.CondVar = W.CondVar;
+    Out.push_back(std::move(F));
+    return;
+  }
+}
+
+/// Whether \p Task reaches \p Target through calls into the translation
+/// unit (CallDepth levels), or is it.
+bool Finder::reaches(const FunctionDecl *Task, const FunctionDecl *Target) {
+  llvm::SmallVector<std::pair<const FunctionDecl *, unsigned>, 8> Work{
+      {Task, 0}};
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  while (!Work.empty()) {
+    const FunctionDecl *F = Work.back().first;
+    const unsigned D = Work.back().second;
+    Work.pop_back();
+    if (!F || !Seen.insert(F->getCanonicalDecl()).second)
+      continue;
+    if (F->getCanonicalDecl() == Target->getCanonicalDecl())
+      return true;
+    if (D >= TA.callDepth())
+      continue;
+    walk(userBody(F), [&](const Stmt *X) {
+      if (const auto *C = dyn_cast<CallExpr>(X))
+        if (TA.isAnalysable(C->getDirectCallee()))
+          Work.push_back({C->getDirectCallee(), D + 1});
+      return false;
+    });
+  }
+  return false;
+}
+
 /// Rule 4: a close (a constant written to a wait-condition variable) that
 /// notifies one waiter when several threads can wait.
 void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
-  // The task functions, and the spawns that start them.
   auto Reaches = [&](const FunctionDecl *Task, const FunctionDecl *Target) {
-    llvm::SmallVector<std::pair<const FunctionDecl *, unsigned>, 8> Work{
-        {Task, 0}};
-    llvm::DenseSet<const FunctionDecl *> Seen;
-    while (!Work.empty()) {
-      const FunctionDecl *F = Work.back().first;
-      const unsigned D = Work.back().second;
-      Work.pop_back();
-      if (!F || !Seen.insert(F->getCanonicalDecl()).second)
-        continue;
-      if (F->getCanonicalDecl() == Target->getCanonicalDecl())
-        return true;
-      if (D >= TA.callDepth())
-        continue;
-      walk(userBody(F), [&](const Stmt *X) {
-        if (const auto *C = dyn_cast<CallExpr>(X))
-          if (TA.isAnalysable(C->getDirectCallee()))
-            Work.push_back({C->getDirectCallee(), D + 1});
-        return false;
-      });
-    }
-    return false;
+    return reaches(Task, Target);
   };
   for (const FunctionDecl *FD : Functions) {
     if (isa<CXXConstructorDecl>(FD))
@@ -1091,7 +1242,10 @@ std::vector<LostWakeupFinding> Finder::run() {
       W->FD = FD;
       if (afterJoinOrBeforeSpawn(*W) || onlyFromConstructors(FD, 0))
         return false;
+      const size_t Before = Out.size();
       writeRules(*W, Out);
+      if (Out.size() == Before)
+        neverNotifiedRule(*W, Out);
       return false;
     });
   }

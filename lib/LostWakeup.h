@@ -9,7 +9,8 @@
 //     and its block;
 //  2. the notification comes before the write: a waiter that checks in
 //     between sleeps through it;
-//  3. (not yet) the write is never notified;
+//  3. a close (the constant that makes the predicate true) is never
+//     notified: a waiter already asleep never re-checks;
 //  4. a close path wakes one waiter (notify_one) when several threads can be
 //     waiting: the others never learn about the close.
 // The condition variables, mutexes and lock guards come from the models
@@ -41,6 +42,7 @@ struct LostWakeupFinding {
   enum Kind {
     WriteWithoutMutex, ///< rule 1: reported at Write, note at Wait
     NotifyBeforeWrite, ///< rule 2: reported at Notify, note at Write
+    NeverNotified,     ///< rule 3: reported at Write, note at Wait
     NotifyOneOnClose,  ///< rule 4: reported at Notify, note at OtherWaiter
   } K = WriteWithoutMutex;
   /// The write of the wait condition (rules 1, 2; rule 4: the close write).

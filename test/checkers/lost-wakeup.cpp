@@ -302,6 +302,49 @@ public:
   }
 };
 
+// --- Positives: 3. a close nothing notifies ----------------------------------
+
+// The stop path writes the flag under the mutex but never notifies: a
+// waiter already asleep never re-checks it.
+class NeverNotified {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return stop_; });
+  }
+  void stop() {
+    std::lock_guard<std::mutex> g(m_);
+    stop_ = true;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'stop_' is set but nothing notifies 'cv_' afterwards, so a thread waiting on 'cv_' for it is never woken [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-6]]:9: note: the waiter checks 'stop_' under 'm_' here
+  }
+};
+
+// The destructor clears running_ (the value the predicate waits for) and
+// joins, without a notify.
+class ClearedNotNotified {
+  std::atomic<bool> running_{true};
+  std::deque<int> q_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread t_;
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return !running_ || !q_.empty(); });
+  }
+public:
+  ClearedNotNotified() : t_([this] { run(); }) {}
+  ~ClearedNotNotified() {
+    running_ = false;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'running_' is set but nothing notifies 'cv_' afterwards, so a thread waiting on 'cv_' for it is never woken [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-7]]:9: note: the waiter checks 'running_' under 'm_' here
+    t_.join();
+  }
+};
+
 // --- Positives: 4. notify_one on close, several waiters ---------------------
 
 // A pool: workers started in a loop; stop() wakes one of them.
@@ -931,11 +974,97 @@ public:
   }
 };
 
-// --- Known misses ------------------------------------------------------------
+// Rule 3 near-misses: a reset to the value that does not wake; a helper whose
+// callers decide; the waiter's own thread closing its loop; a timed wait;
+// a wait whose loop tests the flag (blocking-wait-ignores-stop-token's).
+class ResetNotWaking {
+  bool ready_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return ready_; });
+  }
+  void reset() {
+    std::lock_guard<std::mutex> g(m_);
+    ready_ = false;
+  }
+};
+class HelperCloses {
+  bool closed_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  void markClosed() {
+    std::lock_guard<std::mutex> g(m_);
+    closed_ = true;
+  }
+public:
+  void waitClosed() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return closed_; });
+  }
+  void close() {
+    markClosed();
+    cv_.notify_all();
+  }
+};
+class SelfClosing {
+  bool done_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread t_;
+  void run() {
+    while (true) {
+      std::unique_lock<std::mutex> l(m_);
+      cv_.wait(l, [this] { return done_; });
+      return;
+    }
+  }
+  void fail() {
+    std::lock_guard<std::mutex> g(m_);
+    done_ = true;
+  }
+  void work() {
+    fail();
+    run();
+  }
+public:
+  SelfClosing() : t_([this] { work(); }) {}
+};
+class TimedClose {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait_for(l, std::chrono::seconds(1), [this] { return stop_; });
+  }
+  void stop() {
+    std::lock_guard<std::mutex> g(m_);
+    stop_ = true;
+  }
+};
+class LoopTestsFlag {
+  bool stop_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    while (!stop_)
+      cv_.wait(l);
+  }
+  void stop() {
+    std::lock_guard<std::mutex> g(m_);
+    stop_ = true;
+  }
+};
 
-// FIXME: should warn: the stop path writes the flag under the mutex but never
-// notifies (rule 3, write with no notify, is not implemented).
-class NeverNotified {
+// A helper called from a template that is not instantiated here: its
+// caller is hidden, and may hold the mutex and notify.
+class HiddenCaller {
   bool stop_ = false;
   std::mutex m_;
   std::condition_variable cv_;
@@ -944,11 +1073,17 @@ public:
     std::unique_lock<std::mutex> l(m_);
     cv_.wait(l, [this] { return stop_; });
   }
-  void stop() {
-    std::lock_guard<std::mutex> g(m_);
+  void requestStop() {
     stop_ = true;
+    cv_.notify_all();
   }
 };
+template <typename T> void stopAll(T &items) {
+  for (auto &i : items)
+    i.requestStop();
+}
+
+// --- Known misses ------------------------------------------------------------
 
 // FIXME: should warn: `if (!ready_) cv_.wait(l);` (no loop, no predicate)
 // has no wait condition this check reads.
