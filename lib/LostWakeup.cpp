@@ -760,10 +760,10 @@ bool Finder::isNotifyOf(const Stmt *X, const ValueDecl *CondVar) const {
     return isa<ParmVarDecl>(D) || D->getType()->isReferenceType() ||
            D->getType()->isPointerType();
   };
-  return (Indirect(K) || Indirect(CondVar)) &&
-         Lib.accessedRecord(K->getType()) &&
-         Lib.accessedRecord(K->getType())->getCanonicalDecl() ==
-             Lib.accessedRecord(CondVar->getType())->getCanonicalDecl();
+  const CXXRecordDecl *A = Lib.accessedRecord(K->getType());
+  const CXXRecordDecl *B = Lib.accessedRecord(CondVar->getType());
+  return (Indirect(K) || Indirect(CondVar)) && A && B &&
+         A->getCanonicalDecl() == B->getCanonicalDecl();
 }
 
 /// Whether \p X notifies the wait's condition variable or acquires its
@@ -848,7 +848,7 @@ bool Finder::afterJoinOrBeforeSpawn(const WriteInfo &W) {
                 Lib.accessedRecord(MC->getImplicitObjectArgument()
                                        ->IgnoreParenImpCasts()
                                        ->getType())))
-          if (MC->getMethodDecl() &&
+          if (MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
               Library::isJoin(*T, MC->getMethodDecl()->getName()))
             Found = true;
     return Found;

@@ -51,10 +51,12 @@ std::optional<FixIts> lockWriteFix(const Expr *Write, const FunctionDecl *FD,
     llvm::SmallVector<const Stmt *, 8> Work{Write};
     while (!Work.empty() && !Clash) {
       const Stmt *S = Work.pop_back_val();
+      const NamedDecl *D = nullptr;
       if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(S))
-        Clash = DRE->getDecl()->getName() == Name;
+        D = DRE->getDecl();
       if (const auto *ME = dyn_cast_or_null<MemberExpr>(S))
-        Clash |= ME->getMemberDecl()->getName() == Name;
+        D = ME->getMemberDecl();
+      Clash = D && D->getIdentifier() && D->getName() == Name;
       if (S)
         Work.append(S->child_begin(), S->child_end());
     }
