@@ -398,17 +398,26 @@ void Finder::collectWait(const CallExpr *Call, const Expr *Object,
     }
   }
   if (!W.Predicate) {
-    // `while (!cond) cv.wait(lock);`: the condition of the nearest loop
-    // around the wait, checked under the lock (taken outside the loop).
+    // `while (!cond) cv.wait(lock);` (or `if (!cond) cv.wait(lock);`): the
+    // condition of the nearest loop, or `if` whose then-branch holds the
+    // wait, checked under the lock (taken outside that statement).
     const Stmt *Loop = nullptr;
+    const Expr *Cond = nullptr;
     llvm::SmallVector<const Stmt *, 8> Chain;
     enclosingFunction(Call, Ctx, &Chain);
-    for (const Stmt *P : Chain)
+    for (const Stmt *P : Chain) {
       if (isLoop(P)) {
         Loop = P;
+        Cond = loopCondition(P);
         break;
       }
-    const Expr *Cond = Loop ? loopCondition(Loop) : nullptr;
+      if (const auto *If = dyn_cast<IfStmt>(P);
+          If && If->getThen() && isInside(Call, If->getThen(), Ctx)) {
+        Loop = P;
+        Cond = If->getConditionVariable() ? nullptr : If->getCond();
+        break;
+      }
+    }
     if (!Cond || isInside(Call, Cond, Ctx))
       return;
     if (Guard) {

@@ -256,6 +256,26 @@ struct Executor {
   }
 };
 
+// `if (!ready_) cv_.wait(l);`: the condition of the `if` around the wait is
+// its wait condition (checked under the lock, taken before the `if`).
+class IfWait {
+  std::atomic<bool> ready_{false};
+  std::mutex m_;
+  std::condition_variable cv_;
+public:
+  void waitReady() {
+    std::unique_lock<std::mutex> l(m_);
+    if (!ready_)
+      cv_.wait(l);
+  }
+  void setReady() {
+    ready_ = true;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'ready_' is written without holding 'm_', so a notification on 'cv_' can fall between the waiter's check and its wait and be lost [taskleak-lost-wakeup]
+    // CHECK-MESSAGES: :[[@LINE-5]]:11: note: the waiter checks 'ready_' under 'm_' here
+    cv_.notify_all();
+  }
+};
+
 // --- Positives: 2. notified before the write ---------------------------------
 
 class Early {
@@ -1083,25 +1103,26 @@ template <typename T> void stopAll(T &items) {
     i.requestStop();
 }
 
-// --- Known misses ------------------------------------------------------------
-
-// FIXME: should warn: `if (!ready_) cv_.wait(l);` (no loop, no predicate)
-// has no wait condition this check reads.
-class IfWait {
+// The `if` tests the flag before the lock is taken: not a check under the
+// mutex (no writer can fix that waiter by taking it).
+class IfOutsideLock {
   std::atomic<bool> ready_{false};
   std::mutex m_;
   std::condition_variable cv_;
 public:
   void waitReady() {
-    std::unique_lock<std::mutex> l(m_);
-    if (!ready_)
+    if (!ready_) {
+      std::unique_lock<std::mutex> l(m_);
       cv_.wait(l);
+    }
   }
   void setReady() {
     ready_ = true;
     cv_.notify_all();
   }
 };
+
+// --- Known misses ------------------------------------------------------------
 
 // FIXME: should warn: notified before a store(); only assignments and ++/--
 // count as the write of rule 2 (a member call may consume instead).
