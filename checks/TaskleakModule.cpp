@@ -8,6 +8,7 @@
 #include "checks/DetachedThreadCheck.h"
 #include "checks/LoopVariableCapturedByReferenceCheck.h"
 #include "checks/LoopWithoutCancellationCheck.h"
+#include "checks/LostWakeupCheck.h"
 #include "checks/SpawnWithoutStopTokenCheck.h"
 #include "checks/UnconsumedChannelSendCheck.h"
 #include "checks/UnjoinedThreadCheck.h"

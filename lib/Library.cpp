@@ -117,6 +117,12 @@ Library::Library(const ModelSet &M)
     BlockingWaits[lastComponent(B.Type)].push_back(&B);
   for (const SleepModel &S : Models.Sleeps)
     Sleeps[lastComponent(S.Function)].push_back(&S);
+  for (const ConditionVariableModel &C : Models.ConditionVariables)
+    CondVars[lastComponent(C.Type)].push_back(&C);
+  for (const MutexModel &M : Models.Mutexes)
+    Mutexes[lastComponent(M.Type)].push_back(&M);
+  for (const LockGuardModel &G : Models.LockGuards)
+    LockGuards[lastComponent(G.Type)].push_back(&G);
 }
 
 bool Library::anyNameMatches(
@@ -673,6 +679,78 @@ bool Library::inOpaqueNamespace(const Decl *D) const {
       Outer = C;
   const auto *NS = dyn_cast_or_null<NamespaceDecl>(Outer);
   return NS && NS->getIdentifier() && isOpaqueNamespace(NS->getName());
+}
+
+} // namespace taskleak
+
+// --- Condition variables, mutexes, lock guards ------------------------------
+
+namespace taskleak {
+
+const ConditionVariableModel *Library::conditionVariable(QualType T) const {
+  return modelOfRecord(CondVars, accessedRecord(T));
+}
+
+const MutexModel *Library::mutexModel(QualType T) const {
+  return modelOfRecord(Mutexes, accessedRecord(T));
+}
+
+const LockGuardModel *Library::lockGuard(QualType T) const {
+  if (T.isNull())
+    return nullptr;
+  return modelOfRecord(LockGuards,
+                       T.getNonReferenceType()->getAsCXXRecordDecl());
+}
+
+Library::SyncOp Library::syncOp(const CXXMemberCallExpr *Call) const {
+  StringRef Member;
+  const CXXRecordDecl *RD = calledOn(*this, Call, Member);
+  if (!RD)
+    return SyncOp::None;
+  return syncOp(QualType(RD->getTypeForDecl(), 0), Member);
+}
+
+Library::SyncOp Library::syncOp(QualType Object, StringRef Member) const {
+  const CXXRecordDecl *RD = Object.isNull() ? nullptr : accessedRecord(Object);
+  if (!RD)
+    return SyncOp::None;
+  if (const auto *C = modelOfRecord(CondVars, RD)) {
+    if (contains(C->Wait, Member))
+      return SyncOp::Wait;
+    if (contains(C->TimedWait, Member))
+      return SyncOp::TimedWait;
+    if (contains(C->NotifyOne, Member))
+      return SyncOp::NotifyOne;
+    if (contains(C->NotifyAll, Member))
+      return SyncOp::NotifyAll;
+    return SyncOp::None;
+  }
+  const std::vector<std::string> *Lock = nullptr, *Unlock = nullptr;
+  if (const auto *M = modelOfRecord(Mutexes, RD)) {
+    Lock = &M->Lock;
+    Unlock = &M->Unlock;
+  } else if (const auto *G = modelOfRecord(LockGuards, RD)) {
+    Lock = &G->Lock;
+    Unlock = &G->Unlock;
+  } else {
+    return SyncOp::None;
+  }
+  if (contains(*Lock, Member))
+    return SyncOp::Lock;
+  if (contains(*Unlock, Member))
+    return SyncOp::Unlock;
+  return SyncOp::None;
+}
+
+bool Library::isDeferTag(const LockGuardModel &G, QualType T) const {
+  const CXXRecordDecl *RD =
+      T.isNull() ? nullptr : T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD)
+    return false;
+  for (const std::string &Tag : G.DeferTags)
+    if (matchesQualifiedName(RD, Tag))
+      return true;
+  return false;
 }
 
 } // namespace taskleak

@@ -244,6 +244,33 @@ public:
   /// waits on whoever the call handed the work to.
   bool isResultObject(const clang::CXXRecordDecl *RD) const;
 
+  // --- Condition variables, mutexes, lock guards ---------------------------
+
+  /// What a member call does on a condition variable, mutex or lock guard.
+  enum class SyncOp {
+    None,
+    Wait,      ///< a condition-variable wait without a deadline
+    TimedWait, ///< a condition-variable wait that also ends by a timeout
+    NotifyOne,
+    NotifyAll,
+    Lock,   ///< acquires a mutex (on the mutex, or on a lock guard)
+    Unlock, ///< releases it
+  };
+  /// The condition-variable model of the class \p T gives access to.
+  const ConditionVariableModel *conditionVariable(clang::QualType T) const;
+  /// The mutex model of the class \p T gives access to (through references
+  /// and pointers).
+  const MutexModel *mutexModel(clang::QualType T) const;
+  /// The lock-guard model of \p T (not through references or pointers).
+  const LockGuardModel *lockGuard(clang::QualType T) const;
+  /// What \p Call does on a condition variable, a mutex or a lock guard.
+  SyncOp syncOp(const clang::CXXMemberCallExpr *Call) const;
+  /// What calling \p Member on an object of type \p Object does (for calls
+  /// a template leaves unresolved).
+  SyncOp syncOp(clang::QualType Object, llvm::StringRef Member) const;
+  /// Whether \p T is a defer tag of \p G (the guard does not lock).
+  bool isDeferTag(const LockGuardModel &G, clang::QualType T) const;
+
 private:
   bool anyNameMatches(const llvm::StringMap<std::vector<std::string>> &Index,
                       const clang::NamedDecl *D) const;
@@ -264,6 +291,9 @@ private:
   llvm::StringMap<std::vector<const WaitGroupModel *>> WaitGroups;
   llvm::StringMap<std::vector<const BlockingWaitModel *>> BlockingWaits;
   llvm::StringMap<std::vector<const SleepModel *>> Sleeps;
+  llvm::StringMap<std::vector<const ConditionVariableModel *>> CondVars;
+  llvm::StringMap<std::vector<const MutexModel *>> Mutexes;
+  llvm::StringMap<std::vector<const LockGuardModel *>> LockGuards;
   // Inferred channel models by class (null: not a channel). A Library lives
   // for one translation unit.
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,

@@ -44,7 +44,8 @@ const KeySet TopKeys{
      "uncancellable-awaits", "stop-token-waits", "blocking-functions", "join-functions",
      "reference-wrappers", "handles", "callable-adapters", "move-functions",
      "object-accessors", "for-each-algorithms", "fixed-size-arrays",
-     "opaque-namespaces", "sleeps", "process-exits", "detach-functions"}};
+     "opaque-namespaces", "sleeps", "process-exits", "detach-functions",
+     "condition-variables", "mutexes", "lock-guards"}};
 // clang-format on
 const KeySet SpawnKeys{"a spawn entry",
                        {"function", "callable-arg"},
@@ -70,6 +71,12 @@ const KeySet AwaitKeys{"an uncancellable-await entry",
 const KeySet HandleKeys{"a handle entry", {"type", "kind"}};
 const KeySet AdapterKeys{"a callable-adapter entry", {"function", "type"}};
 const KeySet SleepKeys{"a sleep entry", {"function", "arg", "unit"}};
+const KeySet ConditionVariableKeys{"a condition-variable entry",
+                                   {"type", "wait", "notify-one", "notify-all"},
+                                   {"timed-wait"}};
+const KeySet MutexKeys{"a mutex entry", {"type", "lock", "unlock"}, {"guard"}};
+const KeySet LockGuardKeys{
+    "a lock-guard entry", {"type"}, {"lock", "unlock", "defer-tags"}};
 
 const char *kindName(const YAML::Node &N) {
   switch (N.Type()) {
@@ -475,6 +482,62 @@ SleepModel parseSleep(const YAML::Node &E) {
   return M;
 }
 
+ConditionVariableModel parseConditionVariable(const YAML::Node &E) {
+  ConditionVariableModel M;
+  forEachKey(E, ConditionVariableKeys,
+             [&](const std::string &K, const YAML::Node &V) {
+               if (K == "type")
+                 M.Type = str(V, "'type'");
+               else if (K == "wait")
+                 M.Wait = strings(V, "'wait'");
+               else if (K == "timed-wait")
+                 M.TimedWait = strings(V, "'timed-wait'");
+               else if (K == "notify-one")
+                 M.NotifyOne = strings(V, "'notify-one'");
+               else
+                 M.NotifyAll = strings(V, "'notify-all'");
+             });
+  requireKey(E, "type", ConditionVariableKeys.What);
+  requireKey(E, "wait", ConditionVariableKeys.What);
+  return M;
+}
+
+MutexModel parseMutex(const YAML::Node &E) {
+  MutexModel M;
+  forEachKey(E, MutexKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type")
+      M.Type = str(V, "'type'");
+    else if (K == "lock")
+      M.Lock = strings(V, "'lock'");
+    else if (K == "unlock")
+      M.Unlock = strings(V, "'unlock'");
+    else
+      M.Guard = str(V, "'guard'");
+  });
+  requireKey(E, "type", MutexKeys.What);
+  return M;
+}
+
+LockGuardModel parseLockGuard(const YAML::Node &E) {
+  LockGuardModel M;
+  if (!E.IsMap()) { // a name alone: a scoped guard without members
+    M.Type = str(E, "'lock-guards' entry");
+    return M;
+  }
+  forEachKey(E, LockGuardKeys, [&](const std::string &K, const YAML::Node &V) {
+    if (K == "type")
+      M.Type = str(V, "'type'");
+    else if (K == "lock")
+      M.Lock = strings(V, "'lock'");
+    else if (K == "unlock")
+      M.Unlock = strings(V, "'unlock'");
+    else
+      M.DeferTags = strings(V, "'defer-tags'");
+  });
+  requireKey(E, "type", LockGuardKeys.What);
+  return M;
+}
+
 /// The top-level keys whose value is a list of names, and where they go.
 std::vector<std::string> *nameList(const std::string &Key, ModelSet &Out) {
   static const std::pair<const char *, std::vector<std::string> ModelSet::*>
@@ -535,6 +598,12 @@ void parseSection(const std::string &Key, const YAML::Node &V, ModelSet &Out) {
     entries(V, Key, Out.CallableAdapters, parseAdapter);
   } else if (Key == "sleeps") {
     entries(V, Key, Out.Sleeps, parseSleep);
+  } else if (Key == "condition-variables") {
+    entries(V, Key, Out.ConditionVariables, parseConditionVariable);
+  } else if (Key == "mutexes") {
+    entries(V, Key, Out.Mutexes, parseMutex);
+  } else if (Key == "lock-guards") {
+    entries(V, Key, Out.LockGuards, parseLockGuard);
   }
 }
 
@@ -673,6 +742,9 @@ std::vector<GrammarKey> modelGrammar() {
   Add("handles", HandleKeys);
   Add("callable-adapters", AdapterKeys);
   Add("sleeps", SleepKeys);
+  Add("condition-variables", ConditionVariableKeys);
+  Add("mutexes", MutexKeys);
+  Add("lock-guards", LockGuardKeys);
   return Out;
 }
 

@@ -50,6 +50,9 @@ void ModelSet::append(const ModelSet &O) {
   Add(DetachFunctions, O.DetachFunctions);
   Add(StopTokenWaits, O.StopTokenWaits);
   Add(Sleeps, O.Sleeps);
+  Add(ConditionVariables, O.ConditionVariables);
+  Add(Mutexes, O.Mutexes);
+  Add(LockGuards, O.LockGuards);
   Add(CompletionTokens, O.CompletionTokens);
   if (!O.SourceFile.empty())
     SourceFile = O.SourceFile;

@@ -83,6 +83,35 @@ struct BlockingWaitModel {
   std::vector<std::string> Wake;
 };
 
+/// A condition variable (`condition-variables:`): its waits take the lock (a
+/// lock guard, or the mutex itself) as their first argument and an optional
+/// predicate as their last; its notifies wake one or every waiter. Read by
+/// taskleak-lost-wakeup, which pairs each wait with the mutex it uses.
+struct ConditionVariableModel {
+  std::string Type;                   ///< qualified class (template) name
+  std::vector<std::string> Wait;      ///< waits without a deadline
+  std::vector<std::string> TimedWait; ///< waits that also end by a timeout
+  std::vector<std::string> NotifyOne, NotifyAll;
+};
+
+/// A mutex (`mutexes:`): the members that acquire and release it, and the
+/// lock guard class template a fix-it writes for it (`Guard<Type> lk(m);`).
+struct MutexModel {
+  std::string Type;
+  std::vector<std::string> Lock, Unlock;
+  std::string Guard; ///< empty: no fix-it writes a guard for this mutex
+};
+
+/// A lock guard (`lock-guards:`): holds the mutexes its constructor is given
+/// (by reference or pointer) from its construction to its destruction,
+/// unless it is constructed with one of the defer tags; its unlock members
+/// release them early and its lock members take them again.
+struct LockGuardModel {
+  std::string Type;
+  std::vector<std::string> Lock, Unlock;
+  std::vector<std::string> DeferTags; ///< tag types that leave it unlocked
+};
+
 /// How a sleep function's argument says how long it sleeps.
 enum class SleepUnit {
   Seconds,      ///< an integer count of seconds (sleep)
@@ -264,6 +293,10 @@ struct ModelSet {
   std::vector<std::string> StopTokenWaits;
   /// Sleeps a stop request cannot cut short (`sleeps:`).
   std::vector<SleepModel> Sleeps;
+  /// Condition variables, mutexes and lock guards (taskleak-lost-wakeup).
+  std::vector<ConditionVariableModel> ConditionVariables;
+  std::vector<MutexModel> Mutexes;
+  std::vector<LockGuardModel> LockGuards;
   std::vector<CompletionTokenModel> CompletionTokens;
   std::string SourceFile; ///< the user file, if any
 

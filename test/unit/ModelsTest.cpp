@@ -230,6 +230,59 @@ TEST(ModelYAML, BuiltinBlockingWaits) {
   EXPECT_EQ(Find("std::jthread")->Wake, std::vector<std::string>{"request_stop"});
 }
 
+TEST(ModelYAML, ConditionVariablesMutexesAndLockGuards) {
+  ModelSet M;
+  ModelError E;
+  ASSERT_TRUE(parseModelYAML(
+      "condition-variables:\n"
+      "  - {type: \"rt::Event\", wait: [wait], timed-wait: [wait_ms],\n"
+      "     notify-one: [signal], notify-all: [broadcast]}\n"
+      "mutexes:\n"
+      "  - {type: \"rt::SpinLock\", lock: [acquire], unlock: [release],\n"
+      "     guard: \"rt::Guard\"}\n"
+      "lock-guards:\n"
+      "  - \"rt::Guard\"\n"
+      "  - {type: \"rt::Holder\", lock: [lock], unlock: [unlock],\n"
+      "     defer-tags: [\"rt::deferred_t\"]}\n",
+      "m.yaml", M, E))
+      << E.str();
+  ASSERT_EQ(M.ConditionVariables.size(), 1u);
+  EXPECT_EQ(M.ConditionVariables[0].TimedWait,
+            std::vector<std::string>{"wait_ms"});
+  EXPECT_EQ(M.ConditionVariables[0].NotifyAll,
+            std::vector<std::string>{"broadcast"});
+  ASSERT_EQ(M.Mutexes.size(), 1u);
+  EXPECT_EQ(M.Mutexes[0].Guard, "rt::Guard");
+  ASSERT_EQ(M.LockGuards.size(), 2u);
+  EXPECT_EQ(M.LockGuards[0].Type, "rt::Guard");
+  EXPECT_TRUE(M.LockGuards[0].Unlock.empty());
+  EXPECT_EQ(M.LockGuards[1].DeferTags,
+            std::vector<std::string>{"rt::deferred_t"});
+  // A condition variable needs its waits; an unknown key names the entry.
+  EXPECT_FALSE(parseModelYAML("condition-variables:\n  - type: \"rt::E\"\n",
+                              "m.yaml", M, E));
+  EXPECT_FALSE(parseModelYAML(
+      "mutexes:\n  - {type: \"rt::M\", locks: [a]}\n", "m.yaml", M, E));
+  EXPECT_NE(E.Message.find("a mutex entry"), std::string::npos) << E.str();
+}
+
+TEST(ModelYAML, BuiltinConditionVariables) {
+  const ModelSet &B = ModelSet::builtins();
+  for (const ConditionVariableModel &C : B.ConditionVariables) {
+    EXPECT_FALSE(C.Wait.empty()) << C.Type;
+    EXPECT_FALSE(C.NotifyAll.empty()) << C.Type; // the notify_all fix-it
+  }
+  // Every guard a fix-it writes is a lock guard of the models.
+  for (const MutexModel &M : B.Mutexes) {
+    if (M.Guard.empty())
+      continue;
+    bool Known = false;
+    for (const LockGuardModel &G : B.LockGuards)
+      Known |= G.Type == M.Guard;
+    EXPECT_TRUE(Known) << M.Type << " -> " << M.Guard;
+  }
+}
+
 TEST(ModelYAML, BlockingWaitErrorsNameLineAndColumn) {
   ModelSet M;
   ModelError E;
@@ -562,6 +615,14 @@ TEST(ModelDocs, EveryBuiltinEntryIsListed) {
     Names.push_back(D.Type);
   for (const CompletionTokenModel &T : B.CompletionTokens)
     Names.push_back(T.Name);
+  for (const ConditionVariableModel &C : B.ConditionVariables)
+    Names.push_back(C.Type);
+  for (const MutexModel &M : B.Mutexes)
+    Names.insert(Names.end(), {M.Type, M.Guard});
+  for (const LockGuardModel &G : B.LockGuards) {
+    Names.push_back(G.Type);
+    Add(G.DeferTags);
+  }
   for (const auto *L :
        {&B.StopTokenTypes, &B.ReferenceWrappers, &B.StopQueries,
         &B.OpaqueNamespaces, &B.MoveFunctions, &B.ObjectAccessors,

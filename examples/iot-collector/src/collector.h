@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <future>
 #include <iostream>
 #include <map>
@@ -116,6 +118,23 @@ public:
 private:
   MetricsRegistry &registry_;
   std::atomic<bool> running_{false};
+  std::thread thread_;
+};
+
+// Pushes threshold alerts to the on-call pager from a background thread.
+class AlertDispatcher {
+public:
+  AlertDispatcher();
+  ~AlertDispatcher();
+  void raise(std::string alert);
+  void shutdown();
+
+private:
+  void run();
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> pending_;
+  std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
 

@@ -110,4 +110,39 @@ void MetricsReporter::stop() {
     thread_.join();
 }
 
+// ----------------------------------------------------------------- alerts --
+
+AlertDispatcher::AlertDispatcher() : thread_([this] { run(); }) {}
+
+AlertDispatcher::~AlertDispatcher() { shutdown(); }
+
+void AlertDispatcher::raise(std::string alert) {
+  {
+    std::lock_guard lock(mu_); // OK: the queue changes under the dispatcher's mutex
+    pending_.push_back(std::move(alert));
+  }
+  cv_.notify_one();
+}
+
+void AlertDispatcher::shutdown() {
+  stopping_.store(true); // LEAK(taskleak-lost-wakeup): set without mu_, so the notify can fall between run()'s check and its wait; shutdown() then hangs in join()
+  cv_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void AlertDispatcher::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_.load() || !pending_.empty(); });
+    if (stopping_.load())
+      return;
+    const std::string alert = std::move(pending_.front());
+    pending_.pop_front();
+    lock.unlock();
+    log_info("alerts", "page: " + alert);
+    lock.lock();
+  }
+}
+
 } // namespace collector
