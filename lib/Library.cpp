@@ -707,13 +707,18 @@ Library::SyncOp Library::syncOp(const CXXMemberCallExpr *Call) const {
   const CXXRecordDecl *RD = calledOn(*this, Call, Member);
   if (!RD)
     return SyncOp::None;
-  return syncOp(QualType(RD->getTypeForDecl(), 0), Member);
+  return syncOpOf(RD, Member);
 }
 
 Library::SyncOp Library::syncOp(QualType Object, StringRef Member) const {
   const CXXRecordDecl *RD = Object.isNull() ? nullptr : accessedRecord(Object);
   if (!RD)
     return SyncOp::None;
+  return syncOpOf(RD, Member);
+}
+
+Library::SyncOp Library::syncOpOf(const CXXRecordDecl *RD,
+                                  StringRef Member) const {
   if (const auto *C = modelOfRecord(CondVars, RD)) {
     if (contains(C->Wait, Member))
       return SyncOp::Wait;

@@ -272,6 +272,7 @@ public:
   bool isDeferTag(const LockGuardModel &G, clang::QualType T) const;
 
 private:
+  SyncOp syncOpOf(const clang::CXXRecordDecl *RD, llvm::StringRef Member) const;
   bool anyNameMatches(const llvm::StringMap<std::vector<std::string>> &Index,
                       const clang::NamedDecl *D) const;
 
