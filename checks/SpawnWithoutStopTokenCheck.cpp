@@ -1,15 +1,13 @@
 //===--- SpawnWithoutStopTokenCheck.cpp - taskleak -------------------------===//
 #include "checks/SpawnWithoutStopTokenCheck.h"
 
-#include "lib/Parents.h"
 #include "lib/FixIts.h"
 #include "lib/Matchers.h"
+#include "lib/Parents.h"
 #include "lib/TaskBody.h"
+#include "lib/fixits/JThread.h"
 
 #include "clang/AST/ParentMapContext.h"
-#include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/Lex/Lexer.h"
-#include "llvm/Support/Regex.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -20,129 +18,6 @@ void SpawnWithoutStopTokenCheck::registerMatchers(MatchFinder *Finder) {
   if (const Library *Lib = library())
     Finder->addMatcher(spawnCandidate(*Lib), this);
 }
-
-namespace {
-
-/// Every use of a local variable, to prove that turning a std::thread into a
-/// std::jthread keeps the code compiling and meaning what it meant.
-class VarUses : public RecursiveASTVisitor<VarUses> {
-public:
-  explicit VarUses(const VarDecl *V) : V(V) {}
-  bool VisitDeclRefExpr(DeclRefExpr *E) {
-    if (E->getDecl() == V)
-      Uses.push_back(E);
-    return true;
-  }
-  const VarDecl *V;
-  llvm::SmallVector<const DeclRefExpr *, 4> Uses;
-};
-
-/// The fix-it: std::thread -> std::jthread, a std::stop_token parameter on
-/// the lambda, the loops run while no stop is requested, and a stop request
-/// before each join. None unless every piece is provably safe.
-std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
-                                 llvm::ArrayRef<UncancellableLoop> Loops,
-                                 ASTContext &Ctx) {
-  const LangOptions &LO = Ctx.getLangOpts();
-  const SourceManager &SM = Ctx.getSourceManager();
-  const VarDecl *VD = S.ThreadVar;
-  const LambdaExpr *L = S.Task.Lambda;
-  // The thread class and its stop-aware replacement, from the models.
-  const ThreadClassModel *From = Lib.threadClassNamed(S.Name);
-  const ThreadClassModel *To =
-      From ? Lib.threadClassNamed(From->Replacement) : nullptr;
-  if (!To || To->StopToken.empty() || To->RequestStop.empty())
-    return std::nullopt;
-  if (!LO.CPlusPlus20 || !VD || !L || !S.Task.LambdaIsInline ||
-      !S.Task.BoundArgs.empty() ||
-      isa<CXXTemporaryObjectExpr>(S.Call) || !VD->getTypeSourceInfo() ||
-      VD->getInitStyle() == VarDecl::CInit)
-    return std::nullopt; // only `std::thread t(...)` / `std::thread t{...}`
-  // One variable per declaration: the type we change is that variable's alone.
-  DynTypedNodeList DeclParents = getParents(Ctx, *VD);
-  const auto *DS = DeclParents.size() == 1 ? DeclParents[0].get<DeclStmt>() : nullptr;
-  if (!DS || !DS->isSingleDecl())
-    return std::nullopt;
-  const CXXMethodDecl *Op = L->getCallOperator();
-  if (!Op->getReturnType()->isVoidType() || Op->getNumParams() != 0 ||
-      Op->isVariadic() || L->getBeginLoc().isMacroID())
-    return std::nullopt;
-  // The declared type must be spelled `std::thread`.
-  SourceRange TypeRange = VD->getTypeSourceInfo()->getTypeLoc().getSourceRange();
-  if (TypeRange.getBegin().isMacroID() ||
-      Lexer::getSourceText(CharSourceRange::getTokenRange(TypeRange), SM, LO) !=
-          From->Type)
-    return std::nullopt;
-  // A fresh name for the token.
-  StringRef LambdaText = Lexer::getSourceText(
-      CharSourceRange::getTokenRange(L->getSourceRange()), SM, LO);
-  const char *Token = "token";
-  if (llvm::Regex("(^|[^A-Za-z0-9_])token([^A-Za-z0-9_]|$)").match(LambdaText))
-    return std::nullopt;
-
-  FixIts Fix;
-  Fix.push_back(FixItHint::CreateReplacement(
-      CharSourceRange::getTokenRange(TypeRange), To->Type));
-  if (L->hasExplicitParameters()) {
-    TypeLoc TL = Op->getTypeSourceInfo()->getTypeLoc().IgnoreParens();
-    auto FTL = TL.getAs<FunctionProtoTypeLoc>();
-    if (!FTL || FTL.getLParenLoc().isMacroID())
-      return std::nullopt;
-    Fix.push_back(FixItHint::CreateInsertion(
-        FTL.getLParenLoc().getLocWithOffset(1),
-        To->StopToken + " " + Token));
-  } else {
-    SourceLocation AfterIntroducer = Lexer::getLocForEndOfToken(
-        L->getIntroducerRange().getEnd(), 0, SM, LO);
-    if (AfterIntroducer.isInvalid())
-      return std::nullopt;
-    Fix.push_back(FixItHint::CreateInsertion(
-        AfterIntroducer, "(" + To->StopToken + " " + Token + ")"));
-  }
-  for (const UncancellableLoop &Loop : Loops) {
-    if (Loop.Function != Op)
-      return std::nullopt; // the loop is in a function the token cannot reach
-    std::optional<FixIts> Header = stopRequestedLoopHeader(Loop.Loop, Token);
-    if (!Header)
-      return std::nullopt;
-    Fix.append(Header->begin(), Header->end());
-  }
-  // Uses of the thread: only join() and joinable(), each join a statement of
-  // its own in a block, so that a stop request can precede it.
-  const auto *Owner = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
-  if (!Owner || !Owner->getBody())
-    return std::nullopt;
-  VarUses Uses(VD);
-  Uses.TraverseStmt(Owner->getBody());
-  std::string Name = VD->getName().str();
-  for (const DeclRefExpr *Use : Uses.Uses) {
-    // Up through the const-qualifying cast of a call to a const member.
-    DynTypedNodeList Parents = getParents(Ctx, *Use);
-    while (Parents.size() == 1 && Parents[0].get<ImplicitCastExpr>())
-      Parents = getParents(Ctx, Parents[0]);
-    const auto *ME = Parents.size() == 1 ? Parents[0].get<MemberExpr>() : nullptr;
-    if (!ME)
-      return std::nullopt;
-    auto MEParents = getParents(Ctx, *ME);
-    const auto *Call =
-        MEParents.size() == 1 ? MEParents[0].get<CXXMemberCallExpr>() : nullptr;
-    if (!Call || !Call->getMethodDecl() || !Call->getMethodDecl()->getIdentifier())
-      return std::nullopt;
-    StringRef Method = Call->getMethodDecl()->getName();
-    if (Library::isJoinableQuery(*From, Method))
-      continue;
-    if (!Library::isJoin(*From, Method) || Call->getBeginLoc().isMacroID())
-      return std::nullopt;
-    auto CallParents = getParents(Ctx, *Call);
-    if (CallParents.size() != 1 || !CallParents[0].get<CompoundStmt>())
-      return std::nullopt;
-    Fix.push_back(FixItHint::CreateInsertion(
-        Call->getBeginLoc(), Name + "." + To->RequestStop.front() + "(); "));
-  }
-  return Fix;
-}
-
-} // namespace
 
 void SpawnWithoutStopTokenCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *E = Result.Nodes.getNodeAs<Expr>("spawn");
