@@ -742,8 +742,10 @@ const FunctionDecl *Finder::rootOf(const FunctionDecl *FD) {
       break;
     const FunctionDecl *Only = It->second.front().second;
     for (const auto &[Call, Caller] : It->second)
-      if (Caller->getCanonicalDecl() != Only->getCanonicalDecl())
-        Only = nullptr;
+      if (Caller->getCanonicalDecl() != Only->getCanonicalDecl()) {
+        Only = nullptr; // callers of two functions: no single root
+        break;
+      }
     if (!Only || Only->getCanonicalDecl() == FD->getCanonicalDecl())
       break;
     FD = Only;

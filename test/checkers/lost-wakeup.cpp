@@ -1141,3 +1141,30 @@ public:
     ready_.store(true);
   }
 };
+
+// Regression: functions with callers in three different functions (the
+// search for the thread a function runs on stopped at the second caller and
+// then read a null pointer: a crash on examples/iot-collector). Correct code:
+// silent.
+class ThreeCallers {
+public:
+  void a() { wait_ready(); set_ready(); }
+  void b() { wait_ready(); set_ready(); }
+  void c() { wait_ready(); set_ready(); }
+
+private:
+  void wait_ready() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [this] { return ready_; });
+  }
+  void set_ready() {
+    {
+      std::lock_guard<std::mutex> g(m_);
+      ready_ = true;
+    }
+    cv_.notify_all();
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool ready_ = false;
+};
