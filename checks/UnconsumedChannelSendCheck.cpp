@@ -13,8 +13,11 @@ using namespace clang::ast_matchers;
 namespace taskleak {
 
 void UnconsumedChannelSendCheck::registerMatchers(MatchFinder *Finder) {
-  if (const Library *Lib = library())
+  if (const Library *Lib = library()) {
     Finder->addMatcher(syncObjectCandidate(*Lib, /*Channels=*/true), this);
+    Finder->addMatcher(memberSyncObjectCandidate(*Lib, /*Channels=*/true),
+                       this);
+  }
 }
 
 static std::string ownerName(const FunctionDecl *F) {
@@ -25,18 +28,24 @@ static std::string ownerName(const FunctionDecl *F) {
 }
 
 void UnconsumedChannelSendCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Var = Result.Nodes.getNodeAs<VarDecl>("var");
   const Library *Lib = library();
-  if (!Var || !Lib)
+  if (!Lib)
     return;
-  if (std::optional<BlockedSends> F =
-          findBlockedSends(Var, *Lib, *Result.Context))
-    report(*F, *Lib->channelModel(Var->getType()), *Result.Context);
+  std::optional<BlockedSends> F;
+  if (const auto *Var = Result.Nodes.getNodeAs<VarDecl>("var"))
+    F = findBlockedSends(Var, *Lib, *Result.Context);
+  else if (const auto *Field = Result.Nodes.getNodeAs<FieldDecl>("field"))
+    F = findBlockedMemberSends(Field, *Lib, *Result.Context);
+  if (F)
+    report(*F, *Lib, *Result.Context);
 }
 
 void UnconsumedChannelSendCheck::report(const BlockedSends &F,
-                                        const ChannelModel &M,
-                                        ASTContext &Ctx) {
+                                        const Library &Lib, ASTContext &Ctx) {
+  if (F.Member) {
+    reportMember(F);
+    return;
+  }
   std::string Name = F.Channel->getNameAsString();
   std::string Owner = ownerName(F.Owner);
   bool NoConsumer = F.Why == BlockedSends::Reason::NoConsumer;
@@ -54,7 +63,7 @@ void UnconsumedChannelSendCheck::report(const BlockedSends &F,
         D << Owner;
       if (Send == F.Sends.front() && F.Pending)
         if (std::optional<FixItHint> Fix =
-                channelCapacityFix(F.Channel, M, *F.Pending, Ctx))
+                channelCapacityFix(F.Channel, *F.Model, Lib, *F.Pending, Ctx))
           D << *Fix;
     }
     if (NoConsumer)
@@ -70,6 +79,25 @@ void UnconsumedChannelSendCheck::report(const BlockedSends &F,
       diag(Body->getRBracLoc(), "'%0' ends here without receiving from '%1'",
            DiagnosticIDs::Note)
           << Owner << Name;
+  }
+}
+
+void UnconsumedChannelSendCheck::reportMember(const BlockedSends &F) {
+  std::string Name = F.Member->getNameAsString();
+  std::string Class = F.Member->getParent()->getNameAsString();
+  for (const CXXMemberCallExpr *Send : F.Sends) {
+    if (F.Why == BlockedSends::Reason::NoConsumer)
+      diag(Send->getBeginLoc(), "send on channel '%0' may block forever: "
+                                "nothing in '%1' receives from it or closes it")
+          << Name << Class;
+    else
+      diag(Send->getBeginLoc(),
+           "send on channel '%0' may block forever: nothing in '%1' closes "
+           "it, so once its receivers stop the send never returns")
+          << Name << Class;
+    diag(F.Member->getLocation(), "channel '%0' is a member of '%1'",
+         DiagnosticIDs::Note)
+        << Name << Class;
   }
 }
 

@@ -20,8 +20,9 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
-  void report(const BlockedSends &F, const ChannelModel &M,
+  void report(const BlockedSends &F, const Library &Lib,
               clang::ASTContext &Ctx);
+  void reportMember(const BlockedSends &F);
 };
 
 } // namespace taskleak

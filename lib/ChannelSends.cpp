@@ -53,15 +53,14 @@ Count times(Count A, Count B) {
 
 /// The channel's buffer size: its capacity argument, 0 when absent; none
 /// when it is not a constant.
-std::optional<int64_t> capacityOf(const VarDecl * /*Var*/,
-                                  const ChannelModel &M,
+std::optional<int64_t> capacityOf(const ChannelModel &M,
                                   const ChannelConstruction &C,
                                   const ASTContext &Ctx) {
-  const CXXConstructExpr *CE = C.Construct;
   if (!C.CapacityArg && M.Inferred && M.CapacityArg) {
     // A user class: an omitted capacity is its default argument, if any.
-    const CXXConstructorDecl *Ctor = CE->getConstructor();
-    if (*M.CapacityArg >= CE->getNumArgs() || !Ctor ||
+    // (A factory passes only the arguments written.)
+    const CXXConstructorDecl *Ctor = C.Ctor;
+    if ((C.Construct && *M.CapacityArg >= C.NumArgs) || !Ctor ||
         *M.CapacityArg >= Ctor->getNumParams() ||
         !Ctor->getParamDecl(*M.CapacityArg)->hasDefaultArg())
       return std::nullopt;
@@ -348,33 +347,37 @@ callsOf(llvm::ArrayRef<const SyncOp *> Ops) {
 
 } // namespace
 
-std::optional<ChannelConstruction>
-channelConstruction(const VarDecl *Var, const ChannelModel &M) {
-  const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
-      Var->getInit() ? Var->getInit()->IgnoreImplicit() : nullptr);
-  if (!CE)
+std::optional<ChannelConstruction> channelConstruction(const VarDecl *Var,
+                                                       const ChannelModel &M,
+                                                       const Library &Lib) {
+  std::optional<ObjectConstruction> O = objectConstruction(Var, Lib);
+  if (!O)
     return std::nullopt;
   ChannelConstruction C;
-  C.Construct = CE;
-  if (M.CapacityArg && *M.CapacityArg < CE->getNumArgs() &&
-      !isa<CXXDefaultArgExpr>(CE->getArg(*M.CapacityArg)))
-    C.CapacityArg = CE->getArg(*M.CapacityArg);
+  C.Construct = O->Construct;
+  C.Ctor = O->Ctor;
+  C.NumArgs = O->Args.size();
+  if (M.CapacityArg && *M.CapacityArg < O->Args.size() &&
+      !isa<CXXDefaultArgExpr>(O->Args[*M.CapacityArg]))
+    C.CapacityArg = O->Args[*M.CapacityArg];
   return C;
 }
 
 std::optional<BlockedSends> findBlockedSends(const VarDecl *Var,
                                              const Library &Lib,
                                              ASTContext &Ctx) {
-  const ChannelModel *M = Var ? Lib.channelModel(Var->getType()) : nullptr;
+  const ChannelModel *M =
+      Var ? Lib.channelModel(syncObjectType(Var, Lib)) : nullptr;
   if (!M)
     return std::nullopt; // most candidates: a container with a push_back
   std::optional<SyncObject> Obj = analyzeSyncObject(Var, Lib, Ctx);
   if (!Obj || Obj->Escapes)
     return std::nullopt;
-  std::optional<ChannelConstruction> Construction = channelConstruction(Var, *M);
+  std::optional<ChannelConstruction> Construction =
+      channelConstruction(Var, *M, Lib);
   if (!Construction)
     return std::nullopt;
-  std::optional<int64_t> Capacity = capacityOf(Var, *M, *Construction, Ctx);
+  std::optional<int64_t> Capacity = capacityOf(*M, *Construction, Ctx);
   if (!Capacity)
     return std::nullopt;
   SendCensus C = census(*Obj, *M);
@@ -386,6 +389,7 @@ std::optional<BlockedSends> findBlockedSends(const VarDecl *Var,
 
   BlockedSends Out;
   Out.Channel = Var;
+  Out.Model = M;
   Out.Owner = Obj->Owner;
   if (!C.AnyConsumer) {
     if (!Blocks(C.TotalSends))
@@ -421,6 +425,116 @@ std::optional<BlockedSends> findBlockedSends(const VarDecl *Var,
   Out.Pending = C.TotalTaskSends;
   Out.Exit = Path->Exit;
   Out.EarlyExit = Path->EarlyExit;
+  return Out;
+}
+
+/// The capacity every construction of member \p Field gives it: its
+/// default member initializer, or each constructor's initializer of it.
+static std::optional<int64_t> memberCapacity(const FieldDecl *Field,
+                                             const ChannelModel &M,
+                                             const ASTContext &Ctx) {
+  llvm::SmallVector<const CXXConstructExpr *, 2> Constructions;
+  auto Add = [&](const Expr *E) {
+    const auto *CE =
+        dyn_cast_or_null<CXXConstructExpr>(E ? E->IgnoreImplicit() : nullptr);
+    Constructions.push_back(CE);
+  };
+  const auto *RD = cast<CXXRecordDecl>(Field->getParent());
+  bool AnyCtor = false;
+  for (const CXXConstructorDecl *Ctor : RD->ctors()) {
+    const FunctionDecl *Def = nullptr;
+    if (Ctor->isCopyOrMoveConstructor() || Ctor->isDeleted() ||
+        !Ctor->hasBody(Def))
+      continue;
+    AnyCtor = true;
+    const auto *D = cast<CXXConstructorDecl>(Def);
+    if (D->isDelegatingConstructor())
+      continue; // the target constructor initializes it
+    // Written, or implicit: the default member initializer, or a default
+    // construction.
+    const Expr *Init = Field->getInClassInitializer();
+    for (const CXXCtorInitializer *I : D->inits())
+      if (I->getMember() == Field)
+        Init = I->getInit();
+    if (const auto *DI = dyn_cast_or_null<CXXDefaultInitExpr>(Init))
+      Init = DI->getExpr();
+    Add(Init);
+  }
+  if (!AnyCtor)
+    Add(Field->getInClassInitializer());
+  std::optional<int64_t> Capacity;
+  for (const CXXConstructExpr *CE : Constructions) {
+    std::optional<int64_t> C;
+    if (CE) {
+      ChannelConstruction CC;
+      CC.Construct = CE;
+      CC.Ctor = CE->getConstructor();
+      CC.NumArgs = CE->getNumArgs();
+      if (M.CapacityArg && *M.CapacityArg < CE->getNumArgs() &&
+          !isa<CXXDefaultArgExpr>(CE->getArg(*M.CapacityArg)))
+        CC.CapacityArg = CE->getArg(*M.CapacityArg);
+      C = capacityOf(M, CC, Ctx);
+    } else if (!M.CapacityArg) {
+      C = 0; // default constructed, and the class has no capacity
+    }
+    if (!C || (Capacity && *Capacity != *C))
+      return std::nullopt;
+    Capacity = C;
+  }
+  return Capacity;
+}
+
+std::optional<BlockedSends> findBlockedMemberSends(const FieldDecl *Field,
+                                                   const Library &Lib,
+                                                   ASTContext &Ctx) {
+  const ChannelModel *M = Field ? Lib.channelModel(Field->getType()) : nullptr;
+  if (!M || Field->getType()->isReferenceType() ||
+      Field->getType()->isPointerType())
+    return std::nullopt;
+  std::optional<SyncObject> Obj = analyzeMemberSyncObject(Field, Lib, Ctx);
+  if (!Obj || Obj->Escapes)
+    return std::nullopt;
+  SendCensus C = census(*Obj, *M);
+  if (C.SendInOtherLambda || C.Sends.empty())
+    return std::nullopt;
+  std::optional<int64_t> Capacity = memberCapacity(Field, *M, Ctx);
+  if (!Capacity)
+    return std::nullopt;
+  BlockedSends Out;
+  Out.Member = Field;
+  Out.Model = M;
+  if (!C.AnyConsumer) {
+    // A member function other than a constructor runs any number of times.
+    Count Total = C.TotalSends;
+    for (const SyncOp *Op : C.Sends)
+      if (Op->In == SyncOp::Where::Owner &&
+          !isa<CXXConstructorDecl>(Op->Function))
+        Total = std::nullopt;
+    if (Total && static_cast<int64_t>(*Total) <= *Capacity)
+      return std::nullopt;
+    Out.Why = BlockedSends::Reason::NoConsumer;
+    Out.Sends = callsOf(C.Sends);
+    Out.Pending = Total;
+    return Out;
+  }
+  // (c): receives only in the member functions the clients call.
+  for (const SyncOp &Op : Obj->Ops) {
+    const ChanOp K = classify(*M, Op.Method);
+    if (K == ChanOp::Close)
+      return std::nullopt;
+    if ((K == ChanOp::Receive || K == ChanOp::TryReceive) &&
+        (Op.In != SyncOp::Where::Owner || isa<CXXDestructorDecl>(Op.Function)))
+      return std::nullopt;
+  }
+  for (const SyncOp *Op : C.TaskSends) {
+    // Without bound: in a loop whose trip count is not even symbolic
+    // (`while (!stop_)`, not one round per element of a container).
+    if (Op->InLoop && !Op->Runs && !isa<CXXForRangeStmt>(Op->Loop))
+      Out.Sends.push_back(Op->Call);
+  }
+  if (Out.Sends.empty())
+    return std::nullopt;
+  Out.Why = BlockedSends::Reason::NeverClosed;
   return Out;
 }
 

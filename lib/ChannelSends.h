@@ -2,7 +2,8 @@
 //-*-===//
 //
 // The decision behind taskleak-unconsumed-channel-send, on the facts of
-// lib/SyncObjects: for a local channel with a known capacity (a constant, or
+// lib/SyncObjects: for a local channel (or a local shared or unique handle
+// that owns one) with a known capacity (a constant, or
 // the default argument of an inferred channel class), the sends that may
 // block forever because
 //  (a) nothing receives from the channel or closes it, and more values are
@@ -41,9 +42,13 @@ struct BlockedSends {
   enum class Reason {
     NoConsumer,   ///< (a) nothing receives from the channel or closes it
     OwnerReturns, ///< (b) the owner can return without receiving them
+    NeverClosed,  ///< (c) a member: its class never closes it (see below)
   };
   Reason Why = Reason::NoConsumer;
   const clang::VarDecl *Channel = nullptr;
+  /// For a member channel (then Channel and Owner are null).
+  const clang::FieldDecl *Member = nullptr;
+  const ChannelModel *Model = nullptr;
   const clang::FunctionDecl *Owner = nullptr;
   /// The sends to report, in source order of discovery.
   llvm::SmallVector<const clang::CXXMemberCallExpr *, 4> Sends;
@@ -64,14 +69,35 @@ std::optional<BlockedSends> findBlockedSends(const clang::VarDecl *Var,
                                              const Library &Lib,
                                              clang::ASTContext &Ctx);
 
-/// The capacity argument of the construction of \p Var as written (null
-/// when it is defaulted or absent), and the construction itself.
+/// The capacity argument of the construction of \p Var's channel as written
+/// (null when it is defaulted or absent), and the construction itself
+/// (lib/SyncObjects.h: the variable's own, or its handle's).
 struct ChannelConstruction {
+  /// Null when a factory (`std::make_shared<Chan>(8)`) builds the channel.
   const clang::CXXConstructExpr *Construct = nullptr;
+  /// The constructor that runs, when known.
+  const clang::CXXConstructorDecl *Ctor = nullptr;
+  unsigned NumArgs = 0;
   const clang::Expr *CapacityArg = nullptr;
 };
 std::optional<ChannelConstruction>
-channelConstruction(const clang::VarDecl *Var, const ChannelModel &M);
+channelConstruction(const clang::VarDecl *Var, const ChannelModel &M,
+                    const Library &Lib);
+
+/// The blocked sends on member \p Field (lib/SyncObjects.h: the class seen
+/// whole owns it), with the capacity every constructor gives it:
+///  (a) nothing in the class receives from it or closes it, and more values
+///      are sent than it buffers (a send in a member function other than a
+///      constructor, or in a task it starts, runs an unknown number of
+///      times); or
+///  (c) a task of the class sends without bound (a loop whose trip count
+///      is not even symbolic: `while (!stop_)`), every receive is in a member
+///      function that is neither a task nor the destructor (the class's clients
+///      call them), and nothing in the class closes the channel: once the
+///      receivers stop, the send blocks forever and the task never ends.
+std::optional<BlockedSends>
+findBlockedMemberSends(const clang::FieldDecl *Field, const Library &Lib,
+                       clang::ASTContext &Ctx);
 
 } // namespace taskleak
 

@@ -230,6 +230,15 @@ bool Library::keepsAlive(QualType T) const {
   return H && H->Kind == HandleKind::Shared;
 }
 
+QualType Library::ownedObjectType(QualType T) const {
+  const CXXRecordDecl *RD =
+      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl();
+  const HandleModel *H = handle(RD);
+  if (!H || (H->Kind != HandleKind::Shared && H->Kind != HandleKind::Unique))
+    return QualType();
+  return firstTypeArg(RD);
+}
+
 bool Library::isStopTokenType(QualType T) const {
   return anyNameMatches(StopTokens, accessedRecord(T));
 }
@@ -423,9 +432,11 @@ bool Library::isOptionalLeadingArg(const SpawnModel &M, const Expr *Arg) const {
   return false;
 }
 
-const CXXRecordDecl *Library::builtByFactory(const CallExpr *Call) const {
+const CXXRecordDecl *Library::builtByFactory(const CallExpr *Call,
+                                             bool MayTakeNoArguments) const {
   const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
-  if (!Callee || !Callee->getIdentifier() || Call->getNumArgs() < 1)
+  if (!Callee || !Callee->getIdentifier() ||
+      (Call->getNumArgs() < 1 && !MayTakeNoArguments))
     return nullptr;
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
     for (const SpawnFactoryModel &F : Models.SpawnFactories)

@@ -75,7 +75,11 @@ public:
   /// The class a spawn factory call builds (`threads.emplace_back(f)`: the
   /// container's element; `std::make_unique<std::thread>(f)`), or null. The
   /// caller asks spawnClass() whether it is one.
-  const clang::CXXRecordDecl *builtByFactory(const clang::CallExpr *Call) const;
+  /// With \p MayTakeNoArguments, also a factory call without arguments
+  /// (`std::make_shared<Chan>()`: a channel needs none, a thread does).
+  const clang::CXXRecordDecl *
+  builtByFactory(const clang::CallExpr *Call,
+                 bool MayTakeNoArguments = false) const;
   /// The names of the spawn factories, for matchers (hasAnyName): member
   /// names and the last component of function names.
   std::vector<std::string> spawnFactoryNames() const;
@@ -206,6 +210,9 @@ public:
   bool isAliasingHandleType(clang::QualType T) const;
   /// Holding a value of \p T keeps the object alive (a shared handle).
   bool keepsAlive(clang::QualType T) const;
+  /// The type of the object a value of \p T owns, when \p T is a shared or
+  /// unique handle (`std::shared_ptr<Chan>`: `Chan`); null otherwise.
+  clang::QualType ownedObjectType(clang::QualType T) const;
 
   // --- Library code ----------------------------------------------------------
 

@@ -38,7 +38,10 @@ StatementMatcher spawnCandidate(const Library &Lib) {
       .bind("spawn");
 }
 
-DeclarationMatcher syncObjectCandidate(const Library &Lib, bool Channels) {
+/// A class that may be a channel (or a wait group): modelled, or a user
+/// class that looks like one (Library::channelModel / waitGroupModel decide).
+static clang::ast_matchers::internal::BindableMatcher<Decl>
+syncClass(const Library &Lib, bool Channels) {
   std::vector<std::string> Names;
   if (Channels)
     for (const ChannelModel &C : Lib.models().Channels)
@@ -50,15 +53,36 @@ DeclarationMatcher syncObjectCandidate(const Library &Lib, bool Channels) {
       hasAnyName(std::vector<StringRef>(Names.begin(), Names.end())));
   // Channels and wait groups may also be user classes that look like them
   // (Library::channelModel / waitGroupModel decide).
-  auto Candidate = namedDecl(
-      anyOf(Modelled, cxxRecordDecl(hasMethod(cxxMethodDecl(hasAnyName(
-                          Channels ? inferredSendNames()
-                                   : inferredDoneNames()))))));
+  return namedDecl(anyOf(
+      Modelled, cxxRecordDecl(hasMethod(cxxMethodDecl(hasAnyName(
+                    Channels ? inferredSendNames() : inferredDoneNames()))))));
+}
+
+DeclarationMatcher syncObjectCandidate(const Library &Lib, bool Channels) {
+  auto Candidate = syncClass(Lib, Channels);
+  // A channel or wait group, or a shared or unique handle that owns one (`auto
+  // ch = std::make_shared<Chan>(2)`).
+  std::vector<std::string> Handles;
+  for (const HandleModel &H : Lib.models().Handles)
+    if (H.Kind == HandleKind::Shared || H.Kind == HandleKind::Unique)
+      Handles.push_back(H.Type);
+  auto Owning = classTemplateSpecializationDecl(
+      hasAnyName(std::vector<StringRef>(Handles.begin(), Handles.end())),
+      hasTemplateArgument(0, refersToType(hasUnqualifiedDesugaredType(
+                                 recordType(hasDeclaration(Candidate))))));
   return varDecl(hasLocalStorage(), unless(parmVarDecl()),
                  unless(isExpansionInSystemHeader()),
-                 hasType(hasUnqualifiedDesugaredType(
-                     recordType(hasDeclaration(Candidate)))))
+                 hasType(hasUnqualifiedDesugaredType(recordType(
+                     hasDeclaration(namedDecl(anyOf(Candidate, Owning)))))))
       .bind("var");
+}
+
+DeclarationMatcher memberSyncObjectCandidate(const Library &Lib,
+                                             bool Channels) {
+  return fieldDecl(unless(isExpansionInSystemHeader()),
+                   hasType(hasUnqualifiedDesugaredType(
+                       recordType(hasDeclaration(syncClass(Lib, Channels))))))
+      .bind("field");
 }
 
 DeclarationMatcher taskFunctionCandidate() {

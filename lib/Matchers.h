@@ -12,10 +12,14 @@ namespace taskleak {
 /// pre-filter on names: matchSpawn() makes the real decision.
 clang::ast_matchers::StatementMatcher spawnCandidate(const Library &Lib);
 
-/// Local variables whose type is a modelled channel (\p Channels) or wait
-/// group, bound to "var".
+/// Local variables whose type is a channel (\p Channels) or wait group, or
+/// a shared or unique handle that owns one, bound to "var".
 clang::ast_matchers::DeclarationMatcher syncObjectCandidate(const Library &Lib,
                                                            bool Channels);
+/// Data members whose type is a channel (\p Channels) or wait group, bound
+/// to "field".
+clang::ast_matchers::DeclarationMatcher
+memberSyncObjectCandidate(const Library &Lib, bool Channels);
 
 /// Function definitions outside system headers that may be task bodies on
 /// their own: coroutines and functions taking a stop token, bound to "func".

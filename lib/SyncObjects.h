@@ -1,6 +1,10 @@
-//===--- SyncObjects.h - channels and wait groups a function owns -*- C++ -*-===//
+//===--- SyncObjects.h - channels and wait groups a function owns -*- C++
+//-*-===//
 //
-// A channel or wait group that is a local variable of a function, and all
+// A channel or wait group that is a local variable of a function (the object
+// itself, or a shared or unique handle that owns it: `auto ch =
+// std::make_shared<Chan>(2)`, whose copies captured by tasks are the same
+// channel), and all
 // that happens to it there and in the tasks the function starts: which tasks
 // use it (by-reference lambda capture, or std::ref/& bound to a parameter of a
 // task function), how many times each task is started, every member call on
@@ -66,18 +70,54 @@ struct SyncOp {
 };
 
 struct SyncObject {
+  /// The local variable; null for a member (then Field and Class).
   const clang::VarDecl *Var = nullptr;
+  const clang::FieldDecl *Field = nullptr;
+  const clang::CXXRecordDecl *Class = nullptr;
+  /// Var is a shared or unique handle that owns the object (Var->getType()
+  /// is the handle's type, not the object's).
+  bool ThroughHandle = false;
+  /// The function the variable is local to; null for a member.
   const clang::FunctionDecl *Owner = nullptr;
   bool Escapes = false;
   llvm::SmallVector<SyncTask, 4> Tasks;
   llvm::SmallVector<SyncOp, 8> Ops;
 };
 
+/// The type of the channel or wait group local \p Var stands for: its own
+/// type, or the type of the object it owns when it is a shared or unique
+/// handle (Library::ownedObjectType).
+clang::QualType syncObjectType(const clang::VarDecl *Var, const Library &Lib);
+
+/// How the object of \p Var is built: its own initializer; for a handle, the
+/// `new T(args)` it is given, or a factory call (`std::make_shared<T>(args)`,
+/// a `spawn-factories:` model), whose constructor is the one of T that takes
+/// that many arguments when only one does.
+struct ObjectConstruction {
+  /// The construction as written; null when a factory builds the object.
+  const clang::CXXConstructExpr *Construct = nullptr;
+  const clang::CXXConstructorDecl *Ctor = nullptr;
+  /// The arguments: Construct's (default arguments included), or the
+  /// factory call's as written.
+  llvm::SmallVector<const clang::Expr *, 2> Args;
+};
+std::optional<ObjectConstruction> objectConstruction(const clang::VarDecl *Var,
+                                                     const Library &Lib);
+
 /// Collects the facts about local variable \p Var. None when \p Var is not a
 /// local of a function with a body.
 std::optional<SyncObject> analyzeSyncObject(const clang::VarDecl *Var,
                                             const Library &Lib,
                                             clang::ASTContext &Ctx);
+
+/// Collects the facts about member \p Field of a class: its member
+/// functions own it (a private member, or a protected one of a final class),
+/// with SyncOp::Where::Owner for a call in a member function. None when the
+/// class cannot be seen whole: a friend, a nested class, a member function
+/// template, a member function defined in another translation unit.
+std::optional<SyncObject> analyzeMemberSyncObject(const clang::FieldDecl *Field,
+                                                  const Library &Lib,
+                                                  clang::ASTContext &Ctx);
 
 } // namespace taskleak
 

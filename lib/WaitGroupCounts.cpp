@@ -45,9 +45,10 @@ std::optional<int64_t> amount(const SyncOp &Op, const ASTContext &Ctx) {
 
 class Finder {
 public:
-  Finder(const SyncObject &Obj, const WaitGroupModel &M, ASTContext &Ctx,
-         WaitGroupFindings &Out)
-      : Obj(Obj), M(M), Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {
+  Finder(const SyncObject &Obj, const WaitGroupModel &M, const Library &Lib,
+         ASTContext &Ctx, WaitGroupFindings &Out)
+      : Obj(Obj), M(M), Lib(Lib), Ctx(Ctx), SM(Ctx.getSourceManager()),
+        Out(Out) {
     for (const SyncOp &Op : Obj.Ops) {
       GroupOp K = classify(M, Op.Method);
       GuardDecrements |= decrements(K) && Op.In == SyncOp::Where::OtherLambda;
@@ -128,11 +129,10 @@ private:
   bool countExpr(WaitGroupFindings::CountMismatch &C) {
     if (M.CountArg) {
       const VarDecl *Var = Obj.Var;
-      const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
-          Var->getInit() ? Var->getInit()->IgnoreImplicit() : nullptr);
-      if (!CE || *M.CountArg >= CE->getNumArgs())
+      std::optional<ObjectConstruction> O = objectConstruction(Var, Lib);
+      if (!O || *M.CountArg >= O->Args.size())
         return false;
-      C.CountExpr = CE->getArg(*M.CountArg);
+      C.CountExpr = O->Args[*M.CountArg];
       C.At = Var->getLocation();
       return true;
     }
@@ -320,6 +320,7 @@ private:
 
   const SyncObject &Obj;
   const WaitGroupModel &M;
+  const Library &Lib;
   ASTContext &Ctx;
   const SourceManager &SM;
   WaitGroupFindings &Out;
@@ -331,7 +332,8 @@ private:
 std::optional<WaitGroupFindings>
 findWaitGroupMismatches(const VarDecl *Var, const Library &Lib,
                         ASTContext &Ctx) {
-  const WaitGroupModel *M = Var ? Lib.waitGroupModel(Var->getType()) : nullptr;
+  const WaitGroupModel *M =
+      Var ? Lib.waitGroupModel(syncObjectType(Var, Lib)) : nullptr;
   if (!M)
     return std::nullopt;
   std::optional<SyncObject> Obj = analyzeSyncObject(Var, Lib, Ctx);
@@ -340,7 +342,7 @@ findWaitGroupMismatches(const VarDecl *Var, const Library &Lib,
   WaitGroupFindings Out;
   Out.Group = Var;
   Out.WaitName = M->Wait.empty() ? "wait" : M->Wait.front();
-  Finder(*Obj, *M, Ctx, Out).run();
+  Finder(*Obj, *M, Lib, Ctx, Out).run();
   return Out;
 }
 

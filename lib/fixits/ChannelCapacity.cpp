@@ -17,13 +17,12 @@ static unsigned explicitArgs(const CXXConstructExpr *CE) {
   return N;
 }
 
-std::optional<FixItHint> channelCapacityFix(const VarDecl *Var,
-                                            const ChannelModel &M,
-                                            unsigned Capacity,
-                                            ASTContext &Ctx) {
+std::optional<FixItHint>
+channelCapacityFix(const VarDecl *Var, const ChannelModel &M,
+                   const Library &Lib, unsigned Capacity, ASTContext &Ctx) {
   if (!M.CapacityArg || Var->getLocation().isMacroID())
     return std::nullopt;
-  std::optional<ChannelConstruction> C = channelConstruction(Var, M);
+  std::optional<ChannelConstruction> C = channelConstruction(Var, M, Lib);
   if (!C)
     return std::nullopt;
   unsigned Index = *M.CapacityArg;
@@ -36,11 +35,13 @@ std::optional<FixItHint> channelCapacityFix(const VarDecl *Var,
     return std::nullopt;
   }
   const CXXConstructExpr *CE = C->Construct;
-  if (explicitArgs(CE) != Index || CE->isListInitialization())
+  if (!CE || explicitArgs(CE) != Index || CE->isListInitialization())
     return std::nullopt;
   const SourceManager &SM = Ctx.getSourceManager();
   if (Index == 0) {
-    if (CE->getParenOrBraceRange().isValid())
+    // `Chan ch;` becomes `Chan ch(N);`; not so the object of a handle.
+    if (CE->getParenOrBraceRange().isValid() ||
+        !Lib.ownedObjectType(Var->getType()).isNull())
       return std::nullopt;
     SourceLocation End = Lexer::getLocForEndOfToken(Var->getLocation(), 0, SM,
                                                     Ctx.getLangOpts());

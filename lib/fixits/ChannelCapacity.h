@@ -10,6 +10,7 @@
 #ifndef TASKLEAK_LIB_FIXITS_CHANNELCAPACITY_H
 #define TASKLEAK_LIB_FIXITS_CHANNELCAPACITY_H
 
+#include "lib/Library.h"
 #include "lib/Models.h"
 
 #include "clang/AST/ASTContext.h"
@@ -21,6 +22,7 @@ namespace taskleak {
 
 std::optional<clang::FixItHint> channelCapacityFix(const clang::VarDecl *Var,
                                                    const ChannelModel &M,
+                                                   const Library &Lib,
                                                    unsigned Capacity,
                                                    clang::ASTContext &Ctx);
 

@@ -41,6 +41,21 @@ static std::string indentationOf(SourceLocation Loc, const SourceManager &SM) {
   return Prefix.find_first_not_of(" \t") == StringRef::npos ? Prefix.str() : "";
 }
 
+/// Every name in \p E is also visible outside lambda \p L: none is a
+/// parameter, local or init-capture of the lambda.
+static bool namesOutside(const Stmt *E, const LambdaExpr *L) {
+  if (!E)
+    return true;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+    if (V &&
+        (V->isInitCapture() || V->getDeclContext() == L->getCallOperator()))
+      return false;
+  }
+  return llvm::all_of(E->children(),
+                      [&](const Stmt *C) { return namesOutside(C, L); });
+}
+
 std::optional<FixIts> moveBeforeSpawnFix(const CXXMemberCallExpr *Add,
                                          const SpawnSite &Spawn,
                                          ASTContext &Ctx) {
@@ -53,7 +68,8 @@ std::optional<FixIts> moveBeforeSpawnFix(const CXXMemberCallExpr *Add,
     return isa<IntegerLiteral>(A->IgnoreParenImpCasts()) ||
            isa<CXXDefaultArgExpr>(A);
   });
-  if (!L || !Spawn.Task.LambdaIsInline || AddStmt != Add || !AddBlock ||
+  if (!L || !namesOutside(Add->getImplicitObjectArgument(), L) ||
+      !Spawn.Task.LambdaIsInline || AddStmt != Add || !AddBlock ||
       AddBlock != L->getBody() || !SpawnStmt || !LiteralArgs ||
       Add->getBeginLoc().isMacroID() || SpawnStmt->getBeginLoc().isMacroID())
     return std::nullopt;

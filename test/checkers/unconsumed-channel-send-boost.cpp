@@ -251,17 +251,22 @@ void buffered_escapes() {
   drain(ch);
 }
 
-// OK: the local is a pointer to a channel, not a channel.
+// A channel a unique_ptr owns is still the function's channel (it was not
+// analysed before; unconsumed-channel-send-handles.cpp has the rest).
 void heap_channel() {
   auto ch = std::make_unique<fibers::unbuffered_channel<int>>();
   std::thread([&ch] { ch->push(1); }).detach();
+  // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: send on channel 'ch' may block forever: nothing receives from it or closes it [taskleak-unconsumed-channel-send]
 }
 
-// OK: the channel is a member.
+// A member channel that nothing in its class pops (it was not analysed
+// before; unconsumed-channel-send-members.cpp has the rest).
 class FiberSource {
 public:
   void start() {
     std::thread([this] { out_.push(read_sensor()); }).detach();
+    // CHECK-MESSAGES: :[[@LINE-1]]:26: warning: send on channel 'out_' may block forever: nothing in 'FiberSource' receives from it or closes it [taskleak-unconsumed-channel-send]
+    // CHECK-MESSAGES: :[[@LINE+4]]:35: note: channel 'out_' is a member of 'FiberSource'
   }
 
 private:
