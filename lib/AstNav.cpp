@@ -20,9 +20,32 @@ bool foldsTo(const Expr *C, bool Value, const ASTContext &Ctx) {
   return C->EvaluateAsBooleanCondition(Result, Ctx) && Result == Value;
 }
 
+/// Whether \p S reads a variable, a member or `this`.
+static bool readsState(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<DeclRefExpr>(S) &&
+      !isa<FunctionDecl, EnumConstantDecl>(cast<DeclRefExpr>(S)->getDecl()))
+    return true;
+  if (isa<MemberExpr, CXXThisExpr>(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (readsState(Child))
+      return true;
+  return false;
+}
+
 bool isRepeatingLoop(const Stmt *S, const ASTContext &Ctx) {
-  if (const auto *D = dyn_cast_or_null<DoStmt>(S))
+  if (const auto *D = dyn_cast_or_null<DoStmt>(S)) {
+    // `do { ... } while (0)` and the spellings macros use to avoid a
+    // warning on a constant condition (Boost.Test's `while
+    // (::boost::test_tools::tt_detail::dummy_cond())`): a do loop written
+    // by a macro whose condition reads no variable runs once.
+    if (D->getDoLoc().isMacroID() && D->getRParenLoc().isMacroID() &&
+        !readsState(D->getCond()))
+      return false;
     return !foldsTo(D->getCond(), false, Ctx);
+  }
   return isLoop(S);
 }
 

@@ -337,6 +337,18 @@ std::optional<ExitPath> pathWithoutReceive(const SyncObject &Obj,
   return std::nullopt;
 }
 
+/// A send of a task in a loop whose trip count is not even symbolic
+/// (`while (!done)`, `for (;;)`; not a range-for, which always ends).
+bool unboundedSend(const SyncOp &Op) {
+  return Op.In == SyncOp::Where::Task && Op.InLoop && !Op.Runs && Op.Loop &&
+         !isa<CXXForRangeStmt>(Op.Loop);
+}
+
+bool sendsWithoutBound(const SendCensus &C) {
+  return llvm::any_of(C.TaskSends,
+                      [](const SyncOp *Op) { return unboundedSend(*Op); });
+}
+
 llvm::SmallVector<const CXXMemberCallExpr *, 4>
 callsOf(llvm::ArrayRef<const SyncOp *> Ops) {
   llvm::SmallVector<const CXXMemberCallExpr *, 4> Out;
@@ -415,6 +427,16 @@ std::optional<BlockedSends> findBlockedSends(const VarDecl *Var,
       return std::nullopt; // nothing is left over the capacity
     Needed = *Encoded;
     Loops = receiveLoopCredits(*Obj, *M, *Need);
+  } else if (sendsWithoutBound(C)) {
+    // A producer without bound: a receive loop of the owner takes what it
+    // takes and stops (a break, a return, its condition), and the producer
+    // blocks in its next send; only a loop that runs until the channel is
+    // closed or drained (it tests a receive's status) takes everything.
+    for (const SyncOp &Op : Obj->Ops)
+      if (Op.In == SyncOp::Where::Owner && Op.Loop &&
+          classify(*M, Op.Method) == ChanOp::Receive)
+        Loops[Op.Loop] =
+            loopTestsReceiveStatus(Op.Loop, *Obj, *M) ? AllCredit : 1;
   }
   std::optional<ExitPath> Path =
       pathWithoutReceive(*Obj, *M, C, Needed, Loops, Ctx);
@@ -529,7 +551,7 @@ std::optional<BlockedSends> findBlockedMemberSends(const FieldDecl *Field,
   for (const SyncOp *Op : C.TaskSends) {
     // Without bound: in a loop whose trip count is not even symbolic
     // (`while (!stop_)`, not one round per element of a container).
-    if (Op->InLoop && !Op->Runs && !isa<CXXForRangeStmt>(Op->Loop))
+    if (unboundedSend(*Op))
       Out.Sends.push_back(Op->Call);
   }
   if (Out.Sends.empty())
