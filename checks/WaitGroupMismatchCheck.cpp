@@ -13,17 +13,23 @@ using namespace clang::ast_matchers;
 namespace taskleak {
 
 void WaitGroupMismatchCheck::registerMatchers(MatchFinder *Finder) {
-  if (const Library *Lib = library())
+  if (const Library *Lib = library()) {
     Finder->addMatcher(syncObjectCandidate(*Lib, /*Channels=*/false), this);
+    Finder->addMatcher(memberSyncObjectCandidate(*Lib, /*Channels=*/false),
+                       this);
+  }
 }
 
 void WaitGroupMismatchCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Var = Result.Nodes.getNodeAs<VarDecl>("var");
   const Library *Lib = library();
-  if (!Var || !Lib)
+  if (!Lib)
     return;
-  if (std::optional<WaitGroupFindings> F =
-          findWaitGroupMismatches(Var, *Lib, *Result.Context))
+  std::optional<WaitGroupFindings> F;
+  if (const auto *Var = Result.Nodes.getNodeAs<VarDecl>("var"))
+    F = findWaitGroupMismatches(Var, *Lib, *Result.Context);
+  else if (const auto *Field = Result.Nodes.getNodeAs<FieldDecl>("field"))
+    F = findMemberWaitGroupMismatches(Field, *Lib, *Result.Context);
+  if (F)
     report(*F, *Result.Context);
 }
 

@@ -56,10 +56,10 @@ public:
     }
   }
 
-  void run() {
+  void run(bool CompareCounts = true) {
     addsInTasks();
     countDowns();
-    if (!GuardDecrements && !AddInTask) {
+    if (CompareCounts && !GuardDecrements && !AddInTask) {
       Out.Mismatch = mismatch();
       if (!Out.Mismatch)
         Out.Round = roundMismatch();
@@ -343,6 +343,24 @@ findWaitGroupMismatches(const VarDecl *Var, const Library &Lib,
   Out.Group = Var;
   Out.WaitName = M->Wait.empty() ? "wait" : M->Wait.front();
   Finder(*Obj, *M, Lib, Ctx, Out).run();
+  return Out;
+}
+
+std::optional<WaitGroupFindings>
+findMemberWaitGroupMismatches(const FieldDecl *Field, const Library &Lib,
+                              ASTContext &Ctx) {
+  const WaitGroupModel *M =
+      Field ? Lib.waitGroupModel(Field->getType()) : nullptr;
+  if (!M || Field->getType()->isReferenceType() ||
+      Field->getType()->isPointerType())
+    return std::nullopt;
+  std::optional<SyncObject> Obj = analyzeMemberSyncObject(Field, Lib, Ctx);
+  if (!Obj || Obj->Escapes)
+    return std::nullopt;
+  WaitGroupFindings Out;
+  Out.Group = Field;
+  Out.WaitName = M->Wait.empty() ? "wait" : M->Wait.front();
+  Finder(*Obj, *M, Lib, Ctx, Out).run(/*CompareCounts=*/false);
   return Out;
 }
 

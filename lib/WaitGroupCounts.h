@@ -37,7 +37,8 @@
 namespace taskleak {
 
 struct WaitGroupFindings {
-  const clang::VarDecl *Group = nullptr;
+  /// The local variable, or the data member (findMemberWaitGroupMismatches).
+  const clang::NamedDecl *Group = nullptr;
   /// The name of the group's wait, for the messages ("wait", "Wait").
   std::string WaitName;
 
@@ -99,6 +100,15 @@ struct WaitGroupFindings {
 /// modelled type or it escapes.
 std::optional<WaitGroupFindings> findWaitGroupMismatches(
     const clang::VarDecl *Var, const Library &Lib, clang::ASTContext &Ctx);
+
+/// The findings 1, 2 and 4 about member \p Field of a class seen whole
+/// (lib/SyncObjects.h analyzeMemberSyncObject): an add inside a task the
+/// class starts, a count-down some path through such a task skips, a task
+/// that waits before it counts down. The counts (3, 5) are not compared:
+/// the class's clients decide how often its member functions run.
+std::optional<WaitGroupFindings>
+findMemberWaitGroupMismatches(const clang::FieldDecl *Field, const Library &Lib,
+                              clang::ASTContext &Ctx);
 
 } // namespace taskleak
 
