@@ -57,8 +57,10 @@ void BlockingWaitIgnoresStopTokenCheck::check(
                     "so the task may never end")
           << W.Name << Handle->Var->getName();
       if (auto Fix = Awareness.stopTokenWaitFix(W, FD, *Handle))
-        for (const FixItHint &H : *Fix)
-          D << H;
+        attachFix(D, *Fix, Loc,
+                  ("wait with '" + Handle->Var->getName() +
+                   "' and return on a stop request")
+                      .str());
     }
     diag(Handle->Loc,
          Handle->IsCapture ? "stop requests reach the task through the "

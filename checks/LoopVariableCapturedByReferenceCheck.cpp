@@ -85,8 +85,8 @@ void LoopVariableCapturedByReferenceCheck::check(
                   : "the task can outlive the iteration and see a later "
                     "value or a destroyed object");
       if (Fixes[I])
-        for (const FixItHint &H : *Fixes[I])
-          D << H;
+        attachFix(D, *Fixes[I], C.Ref.Loc,
+                  ("capture '" + C.Ref.Var->getName() + "' by value").str());
     }
     diag(Site->Call->getBeginLoc(), "task spawned here", DiagnosticIDs::Note);
   }

@@ -84,9 +84,10 @@ void LoopWithoutCancellationCheck::onEndOfTranslationUnit() {
   ReportedInner.clear();
   for (const auto &[Loop, F] : Findings) {
     std::optional<FixIts> Fix;
+    std::optional<std::string> Token;
     if (F.Function->getReturnType()->isVoidType() &&
         !isa<CoroutineBodyStmt>(F.Function->getBody()))
-      if (std::optional<std::string> Token = stopTokenInScope(F.Function))
+      if ((Token = stopTokenInScope(F.Function)))
         Fix = stopRequestedLoopHeader(Loop, *Token);
     {
       DiagnosticBuilder D =
@@ -94,8 +95,8 @@ void LoopWithoutCancellationCheck::onEndOfTranslationUnit() {
                                     "cancellation point, so the task can never "
                                     "be stopped");
       if (Fix)
-        for (const FixItHint &H : *Fix)
-          D << H;
+        attachFix(D, *Fix, Loop->getBeginLoc(),
+                  "loop until a stop is requested on '" + *Token + "'");
     }
     if (F.Spawn)
       diag(F.Spawn->getBeginLoc(), "task spawned here", DiagnosticIDs::Note);

@@ -52,8 +52,8 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
                  "on '%2' can fall between the waiter's check and its wait "
                  "and be lost")
             << Var << Mutex << CV;
-        for (const FixItHint &H : F.Fix)
-          D << H;
+        attachFix(D, F.Fix, F.Write->getBeginLoc(),
+                  "write '" + Var + "' under a lock on '" + Mutex + "'");
       }
       diag(F.WaitLoc, "the waiter checks '%0' under '%1' here",
            DiagnosticIDs::Note)
@@ -100,8 +100,8 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
                  "setting '%0' wakes only one of the threads waiting on "
                  "'%1'; the others sleep through it")
             << Var << CV;
-        for (const FixItHint &H : F.Fix)
-          D << H;
+        attachFix(D, F.Fix, F.Notify->getExprLoc(),
+                  "wake every thread waiting on '" + CV + "'");
       }
       switch (F.WK) {
       case LostWakeupFinding::SpawnInLoop:

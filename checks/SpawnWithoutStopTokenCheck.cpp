@@ -58,9 +58,14 @@ void SpawnWithoutStopTokenCheck::check(const MatchFinder::MatchResult &Result) {
       const ThreadClassModel *C = Lib->threadClassNamed(Site->Name);
       D << (C && !C->StopToken.empty() ? C->StopToken : "stop token");
     }
-    if (Fix)
-      for (const FixItHint &H : *Fix)
-        D << H;
+    if (Fix) {
+      const ThreadClassModel *From = Lib->threadClassNamed(Site->Name);
+      attachFix(
+          D, *Fix, E->getBeginLoc(),
+          "use " +
+              (From ? From->Replacement : std::string("a stop-aware thread")) +
+              " with a stop token");
+    }
   }
   diag(Loops.front().Loop->getBeginLoc(),
        "loop never exits and reaches no cancellation point",

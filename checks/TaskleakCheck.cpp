@@ -50,6 +50,32 @@ static std::atomic<bool> ConfigErrorsInMainFile{false};
 
 void showConfigurationErrorsInMainFile() { ConfigErrorsInMainFile = true; }
 
+static std::atomic<bool> FixesInNotes{false};
+
+void nameFixesInNotes() { FixesInNotes = true; }
+
+void TaskleakCheck::attachFix(clang::DiagnosticBuilder &D,
+                              llvm::ArrayRef<clang::FixItHint> Fix,
+                              clang::SourceLocation Loc,
+                              llvm::StringRef Title) {
+  if (!FixesInNotes) {
+    for (const clang::FixItHint &H : Fix)
+      D << H;
+    return;
+  }
+  if (Fix.empty())
+    return;
+  {
+    // Emits the finding now (the copy takes it over from D): its note must
+    // follow it.
+    const clang::DiagnosticBuilder Finding(D);
+  }
+  clang::DiagnosticBuilder Note = diag(Loc, "%0", clang::DiagnosticIDs::Note)
+                                  << Title;
+  for (const clang::FixItHint &H : Fix)
+    Note << H;
+}
+
 std::string TaskleakCheck::regexOption(llvm::StringRef Name,
                                        llvm::StringRef Default) {
   std::string Value = Options.get(Name, Default).str();

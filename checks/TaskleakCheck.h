@@ -48,6 +48,17 @@ protected:
   /// number and uses the default.
   unsigned unsignedOption(llvm::StringRef Name, llvm::StringRef Default);
 
+  /// Attaches the fix-it hints \p Fix to the finding \p D. In front ends
+  /// that title a fix with its diagnostic's text (clangd: the whole finding,
+  /// for a fix of several edits; see nameFixesInNotes()), they go instead on
+  /// a note at \p Loc that says \p Title ("use std::jthread with a stop
+  /// token"), right after the finding, as clang-tidy checks name a fix.
+  /// Elsewhere they stay on the finding: clang-tidy's --fix (without
+  /// --fix-notes), the driver's --fix and --export-fixes apply them there.
+  void attachFix(clang::DiagnosticBuilder &D,
+                 llvm::ArrayRef<clang::FixItHint> Fix,
+                 clang::SourceLocation Loc, llvm::StringRef Title);
+
   /// The models for the current main file; null when they could not be
   /// loaded (the error has been reported).
   const Library *library();
@@ -70,6 +81,10 @@ private:
 /// For front ends that drop diagnostics without a location (clangd): the
 /// checks' configuration errors are also shown at the main file's first line.
 void showConfigurationErrorsInMainFile();
+
+/// For front ends that show a fix under its diagnostic's text (clangd): each
+/// check's fixes go on a note that names them (attachFix).
+void nameFixesInNotes();
 
 } // namespace taskleak
 

@@ -11,7 +11,8 @@
 //  * the resource directory clang derives from a binary's location:
 //    clang::CompilerInvocation::GetResourcesPath in 19,
 //    clang::GetResourcesPath (clang/Options/OptionUtils.h) in 22.
-//  * clang::tidy::getCheckNames takes ExperimentalCustomChecks in 22.
+//  * clang::tidy::getCheckNames and getCheckOptions take
+//    ExperimentalCustomChecks in 22.
 //  * DiagnosticsEngine holds its DiagnosticOptions by reference in 22 (they
 //    are no longer reference-counted), and ClangTidyContext owns the options
 //    of the engine it is given.
@@ -61,6 +62,17 @@ enabledCheckNames(const clang::tidy::ClangTidyOptions &Options) {
   return clang::tidy::getCheckNames(Options, false, false);
 #else
   return clang::tidy::getCheckNames(Options, false);
+#endif
+}
+
+/// The options of the checks \p Options enables, as they store them
+/// (clang-tidy's --dump-config).
+inline clang::tidy::ClangTidyOptions::OptionMap
+checkOptions(const clang::tidy::ClangTidyOptions &Options) {
+#if CLANG_VERSION_MAJOR >= 22
+  return clang::tidy::getCheckOptions(Options, false, false);
+#else
+  return clang::tidy::getCheckOptions(Options, false);
 #endif
 }
 

@@ -13,7 +13,8 @@ textDocument/publishDiagnostics and prints every diagnostic, one a line
     diagnostics: 1
 
 With --code-actions-for=CODE it asks textDocument/codeAction over each
-diagnostic with that code and prints the actions and their edits:
+diagnostic with that code (a CODE ending in * : each code that starts with
+the rest) and prints the actions and their edits:
 
     action quickfix "<title>"
       edit 6:3-6:14 "std::jthread"
@@ -208,6 +209,12 @@ def edits_for(action, uri):
     return edits
 
 
+def code_matches(code, pattern):
+    if pattern.endswith("*"):
+        return str(code or "").startswith(pattern[:-1])
+    return code == pattern
+
+
 def check_file(server, source, root, code_actions_for):
     """Opens SOURCE, prints its diagnostics and the code actions for those
     with code CODE_ACTIONS_FOR; returns SOURCE with the first quick fix
@@ -234,7 +241,8 @@ def check_file(server, source, root, code_actions_for):
 
     fixed = None
     for d in diags:
-        if not code_actions_for or d.get("code") != code_actions_for:
+        if not code_actions_for or not code_matches(d.get("code"),
+                                                    code_actions_for):
             continue
         actions = server.request("textDocument/codeAction", {
             "textDocument": {"uri": uri},

@@ -4,7 +4,7 @@
 // clangd cannot load clang-tidy plugins, so this is clangd itself (Debian's
 // libclangdMain.a) linked with every clang-tidy module Debian's clangd has
 // plus the taskleak checks. Command line and behaviour are clangd's, with
-// three differences:
+// four differences:
 //
 //  * a broken library model (.taskleak.yaml) is shown as an error on the
 //    analysed file and logged at once to stderr, clangd's log; the taskleak
@@ -15,6 +15,9 @@
 //    a build tree, or an install prefix other than LLVM's -- the resource
 //    directory of the LLVM we were built against is passed, so that the
 //    compiler's own headers (<stddef.h>, <stdarg.h>, ...) resolve;
+//  * each taskleak fix is offered under a short title ("use std::jthread
+//    with a stop token"), not under the finding's whole text: the checks
+//    put it on a note that names it (TaskleakCheck::attachFix);
 //  * a message that would end clangd's session or crash it (valid JSON that
 //    is not JSON-RPC, JSON nested 100,000 deep) is answered with a JSON-RPC
 //    error or ignored, and the session goes on (InputGuard.h).
@@ -120,6 +123,9 @@ int main(int argc, char **argv) {
   taskleak::setModelErrorHandler(logModelError);
   // clangd drops configurationDiag's diagnostics (they have no location).
   taskleak::showConfigurationErrorsInMainFile();
+  // clangd titles a fix of several edits with its finding's whole text: the
+  // checks put their fixes on notes that name them.
+  taskleak::nameFixesInNotes();
   // clangd 19 ends the session on a valid-JSON message that is not JSON-RPC
   // and crashes on very deep JSON: such messages are replaced first.
   if (!delimitedInput(argc, argv))

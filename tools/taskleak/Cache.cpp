@@ -288,6 +288,10 @@ computeCacheKey(const Job &J, ClangTidyContext &Context,
   feed(H, J.ToolId);
   feed(H, J.File);
   feed(H, J.Fix ? "fix" : "no-fix");
+  // Global options, not part of the file's configuration below: the line
+  // filter decides which findings the entry holds.
+  feed(H, J.LineFilter);
+  feed(H, J.ExcludeHeaderFilter);
   const ClangTidyOptions Options = Context.getOptionsForFile(J.File);
   feed(H, configurationAsText(Options));
   // clang-tidy 19 takes some options (HeaderFilterRegex) from the

@@ -6,8 +6,9 @@
 //  * this taskleak build (its version, LLVM's version, and a hash of the
 //    executable itself, so a rebuilt checker never reuses old results),
 //  * the effective configuration of the file: clang-tidy's options for it
-//    (checks, CheckOptions, ExtraArgs from .clang-tidy files), --fix, and the
-//    contents of the model files that can apply (ModelFile, .taskleak.yaml),
+//    (checks, CheckOptions, ExtraArgs from .clang-tidy files), --fix,
+//    --line-filter and --exclude-header-filter, and the contents of the
+//    model files that can apply (ModelFile, .taskleak.yaml),
 //  * every compile command: its directory and final arguments,
 //  * a preprocessing-only pass over the TU: the path and the full contents of
 //    every file it enters (comments and NOLINTs included, so cached offsets

@@ -83,8 +83,11 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
   std::vector<UnitResult> Results(Jobs.size());
   if (Jobs.size() == 1 || Options.Executable.empty()) {
     // In this process: clang-tidy's engine exactly as a single run uses it.
-    for (size_t I = 0; I < Jobs.size(); ++I)
+    for (size_t I = 0; I < Jobs.size(); ++I) {
       Results[I] = analyseInProcess(Jobs[I]);
+      if (Options.OnFinished)
+        Options.OnFinished(I, Results[I]);
+    }
     return Results;
   }
 
@@ -93,8 +96,11 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
           sys::fs::createUniqueDirectory("taskleak", TempDir)) {
     errs() << "taskleak: cannot create a temporary directory: " << EC.message()
            << "; analysing in this process\n";
-    for (size_t I = 0; I < Jobs.size(); ++I)
+    for (size_t I = 0; I < Jobs.size(); ++I) {
       Results[I] = analyseInProcess(Jobs[I]);
+      if (Options.OnFinished)
+        Options.OnFinished(I, Results[I]);
+    }
     return Results;
   }
   // job-N.json and result-N.json; log-N.txt has what the worker printed.
@@ -180,6 +186,10 @@ std::vector<UnitResult> runJobs(const std::vector<Job> &Jobs,
         continue;
       }
       Collect(Active[A].Index, W.ReturnCode, Error);
+      if (Options.OnFinished) {
+        Bar.clear();
+        Options.OnFinished(Active[A].Index, Results[Active[A].Index]);
+      }
       Bar.show(Done, Jobs[Active[A].Index].File);
       Active.erase(std::next(Active.begin(), static_cast<std::ptrdiff_t>(A)));
       Progressed = true;

@@ -19,6 +19,7 @@
 #include "tools/taskleak/Cache.h"
 #include "tools/taskleak/Diagnostics.h"
 #include "tools/taskleak/Fixes.h"
+#include "tools/taskleak/Options.h"
 #include "tools/taskleak/Report.h"
 #include "tools/taskleak/Scheduler.h"
 #include "tools/taskleak/Worker.h"
@@ -54,6 +55,7 @@ using namespace clang;
 using namespace clang::tidy;
 using namespace llvm;
 using namespace taskleak::driver;
+using namespace taskleak::driver::flags;
 
 extern volatile int TaskleakModuleAnchorSource;
 static int LLVM_ATTRIBUTE_UNUSED TaskleakModuleAnchor =
@@ -62,146 +64,6 @@ static int LLVM_ATTRIBUTE_UNUSED TaskleakModuleAnchor =
 namespace {
 
 enum ExitStatus : std::uint8_t { Clean = 0, Findings = 1, Failure = 2 };
-enum class OutputFormat : std::uint8_t { Text, JSON, SARIF };
-
-cl::OptionCategory Category("taskleak options");
-
-cl::opt<std::string>
-    BuildPath("p",
-              cl::desc("The build directory holding compile_commands.json."),
-              cl::Optional, cl::cat(Category));
-cl::list<std::string> SourcePaths(cl::Positional,
-                                  cl::desc("<source0> [... <sourceN>]"),
-                                  cl::ZeroOrMore, cl::cat(Category));
-cl::list<std::string>
-    ArgsAfter("extra-arg",
-              cl::desc("An argument to append to the compiler command line."),
-              cl::cat(Category));
-cl::list<std::string>
-    ArgsBefore("extra-arg-before",
-               cl::desc("An argument to prepend to the compiler command line."),
-               cl::cat(Category));
-cl::opt<std::string> Checks(
-    "checks",
-    cl::desc("Comma-separated globs of checks to run, instead of the Checks\n"
-             "of .clang-tidy (default: taskleak-* and what .clang-tidy says)."),
-    cl::init(""), cl::cat(Category));
-cl::opt<bool> Fix("fix", cl::desc("Apply the suggested fixes."),
-                  cl::init(false), cl::cat(Category));
-cl::opt<bool> ListChecks("list-checks",
-                         cl::desc("List the enabled checks and exit."),
-                         cl::init(false), cl::cat(Category));
-cl::opt<std::string> ModelFile(
-    "model-file",
-    cl::desc("The YAML model file (default: the nearest .taskleak.yaml of\n"
-             "each source file)."),
-    cl::init(""), cl::cat(Category));
-// The old spelling; --config-file means the .clang-tidy file in clang-tidy.
-cl::alias ConfigFileAlias("config-file", cl::desc("Alias for --model-file."),
-                          cl::aliasopt(ModelFile), cl::Hidden);
-cl::opt<std::string> HeaderFilter(
-    "header-filter",
-    cl::desc("Also report findings in the headers whose path matches this\n"
-             "regular expression (as clang-tidy's --header-filter; default:\n"
-             "the HeaderFilterRegex of .clang-tidy, else main files only)."),
-    cl::init(""), cl::cat(Category));
-cl::opt<bool> Quiet("quiet",
-                    cl::desc("Do not print the summary or the progress line."),
-                    cl::init(false), cl::cat(Category));
-cl::opt<std::string> ExportFixes(
-    "export-fixes",
-    cl::desc("Write the fixes to this YAML file, in clang-tidy's format."),
-    cl::init(""), cl::cat(Category));
-cl::opt<unsigned>
-    Jobs("j",
-         cl::desc("Analyse N translation units at a time, each in its own\n"
-                  "process (default: 0, one per CPU)."),
-         cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(Category));
-cl::opt<OutputFormat> Format(
-    "format", cl::desc("The report format (default: text):"),
-    cl::values(clEnumValN(OutputFormat::Text, "text",
-                          "clang-tidy's diagnostics, with source lines"),
-               clEnumValN(OutputFormat::JSON, "json", "taskleak's JSON report"),
-               clEnumValN(OutputFormat::SARIF, "sarif",
-                          "SARIF 2.1.0 (GitHub code scanning)")),
-    cl::init(OutputFormat::Text), cl::cat(Category));
-cl::opt<std::string>
-    OutputFile("o",
-               cl::desc("Write the report to FILE instead of stdout. With\n"
-                        "--format=json or sarif, stdout then shows the text."),
-               cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
-cl::opt<std::string> SourceRoot(
-    "source-root",
-    cl::desc("Paths in SARIF and JSON reports and in fingerprints are\n"
-             "relative to this directory (default: the git work tree of\n"
-             "the current directory, else the current directory; alias:\n"
-             "--sarif-root). Findings outside it are warned about."),
-    cl::value_desc("DIR"), cl::init(""), cl::cat(Category));
-cl::alias SarifRoot("sarif-root", cl::desc("Alias for --source-root."),
-                    cl::aliasopt(SourceRoot), cl::cat(Category));
-cl::opt<std::string>
-    Baseline("baseline",
-             cl::desc("Report and fail only on findings that are not in this\n"
-                      "baseline file (see --write-baseline)."),
-             cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
-cl::opt<std::string> WriteBaseline(
-    "write-baseline",
-    cl::desc("Record every finding of this run in FILE, and exit 0 unless\n"
-             "a file did not compile."),
-    cl::value_desc("FILE"), cl::init(""), cl::cat(Category));
-cl::opt<bool> NoCache("no-cache", cl::desc("Do not use the result cache."),
-                      cl::init(false), cl::cat(Category));
-cl::opt<std::string> CacheDir(
-    "cache-dir",
-    cl::desc("The result cache directory (default: .taskleak-cache in the\n"
-             "directory of compile_commands.json, with -p only)."),
-    cl::value_desc("DIR"), cl::init(""), cl::cat(Category));
-cl::opt<std::string> Shard(
-    "shard",
-    cl::desc("Analyse only shard K of N: the files, sorted by path, whose\n"
-             "index i (from 0) has i % N == K - 1."),
-    cl::value_desc("K/N"), cl::init(""), cl::cat(Category));
-
-// The child processes of a parallel run (Scheduler.h).
-cl::opt<std::string> InternalWorker("internal-worker", cl::Hidden, cl::init(""),
-                                    cl::cat(Category));
-cl::opt<std::string> InternalResult("internal-result", cl::Hidden, cl::init(""),
-                                    cl::cat(Category));
-
-const char Overview[] =
-    "taskleak finds leaked threads, coroutines and tasks in C++.\n"
-    "\n"
-    "  taskleak [options] <files>... -- <compiler flags>\n"
-    "      analyse the files with these flags (no compilation database)\n"
-    "  taskleak -p <build-dir> [options] [<files>...]\n"
-    "      the files (default: every file) of "
-    "<build-dir>/compile_commands.json\n"
-    "  taskleak [options] <files>...\n"
-    "      the compile_commands.json found above the first file\n";
-
-#define TASKLEAK_STRINGIFY2(X) #X
-#define TASKLEAK_STRINGIFY(X) TASKLEAK_STRINGIFY2(X)
-cl::extrahelp MoreHelp(
-    "\nEXIT STATUS:\n"
-    "  0  no findings (with --baseline: no new ones; with --write-baseline:\n"
-    "     the baseline was written)\n"
-    "  1  findings\n"
-    "  2  a usage or configuration error (an invalid model, option or\n"
-    "     .clang-tidy), or a file that does not compile, has no compile\n"
-    "     command or whose analysis crashed\n"
-    "\nEXAMPLES:\n"
-    "  taskleak -p build\n"
-    "      every translation unit of build/compile_commands.json\n"
-    "  taskleak --fix worker.cpp -- -std=c++20\n"
-    "      one file, applying the suggested fixes\n"
-    "  taskleak -p build --format=sarif -o taskleak.sarif "
-    "--baseline=taskleak-baseline.json\n"
-    "      CI: SARIF for code scanning, failing only on new findings\n"
-    "\nThe .clang-tidy files of the sources are read as clang-tidy reads them\n"
-    "(Checks, CheckOptions, HeaderFilterRegex); the command line wins.\n"
-    "Documentation: /usr/share/doc/taskleak-llvm" TASKLEAK_STRINGIFY(
-        LLVM_VERSION_MAJOR) "/docs/usage.md in the package, docs/usage.md in "
-                            "the sources.\n");
 
 /// The directory holding compile_commands.json, searched from \p Dir upwards
 /// like clang's own lookup.
@@ -296,6 +158,7 @@ struct Outcome {
   std::vector<Finding> AllFindings;   ///< of Merged, before the baseline
   std::vector<ClangTidyError> Reported;
   std::vector<Finding> ReportedFindings;
+  bool Streamed = false; ///< the text was printed unit by unit (FindingStream)
 };
 
 /// The root of the git work tree holding \p Dir (the nearest directory with a
@@ -325,12 +188,8 @@ bool resolveOptions(Plan &P) {
     (void)sys::fs::make_absolute(Abs);
     ModelFile = std::string(Abs.str());
   }
-  std::string RegexError;
-  if (!HeaderFilter.empty() && !Regex(HeaderFilter).isValid(RegexError)) {
-    errs() << "taskleak: --header-filter='" << HeaderFilter
-           << "' is not a valid regular expression: " << RegexError << "\n";
+  if (!checkFilterOptions())
     return false;
-  }
   SmallString<256> Root(SourceRoot.empty() ? StringRef(".")
                                            : StringRef(SourceRoot));
   (void)sys::fs::make_absolute(Root);
@@ -356,7 +215,7 @@ bool loadCompilationDatabase(Plan &P, std::string DBError) {
   if (!P.DB && !SourcePaths.empty())
     P.DB = tooling::CompilationDatabase::autoDetectFromSource(
         SourcePaths.front(), DBError);
-  if (!P.DB && !SourcePaths.empty() && !ListChecks) {
+  if (!P.DB && !SourcePaths.empty() && !ListChecks && !DumpConfig) {
     errs() << "taskleak: no compilation database found for '"
            << SourcePaths.front()
            << "'; analysing without compiler flags (give them after --)\n";
@@ -379,7 +238,12 @@ bool loadCompilationDatabase(Plan &P, std::string DBError) {
 /// exit status when the run ends here.
 std::optional<int> selectChecks(Plan &P, StringRef FirstFile) {
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
-      makeOptionsProvider(Checks, ModelFile, HeaderFilter, P.FS);
+      makeOptionsProvider(configuredJob(), P.FS, colorOption());
+  if (DumpConfig) {
+    dumpConfig(*Provider,
+               SourcePaths.empty() ? StringRef() : StringRef(SourcePaths[0]));
+    return Clean;
+  }
   // A --checks glob that matches nothing (a typo) must not pass silently.
   P.Enabled = taskleak::compat::enabledCheckNames(
       Provider->getOptions(FirstFile.empty() ? "dummy.cpp" : FirstFile));
@@ -483,7 +347,7 @@ void makeJobs(Plan &P) {
       P.Nonexistent.push_back(Unit.first);
       continue;
     }
-    Job J;
+    Job J = configuredJob();
     J.File = Unit.first;
     J.Commands = P.DB->getCompileCommands(Unit.first);
     for (tooling::CompileCommand &C : J.Commands)
@@ -504,10 +368,6 @@ void makeJobs(Plan &P) {
              << ": not in the compilation database; analysing it with the "
                 "compile command "
              << J.Commands.front().Heuristic << " (its nearest neighbour)\n";
-    J.Checks = Checks;
-    J.ConfigFile = ModelFile;
-    J.HeaderFilter = HeaderFilter;
-    J.Fix = Fix;
     J.CacheDir = P.Cache;
     J.ToolId = ToolId;
     P.Work.push_back(std::move(J));
@@ -520,7 +380,7 @@ std::optional<int> planRun(Plan &P, std::string DBError) {
     return Failure;
   P.FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
   std::vector<std::string> Files(SourcePaths.begin(), SourcePaths.end());
-  if (Files.empty() && P.DB && !ListChecks) {
+  if (Files.empty() && P.DB && !ListChecks && !DumpConfig) {
     Files = P.DB->getAllFiles();
     llvm::sort(Files);
   }
@@ -542,6 +402,49 @@ std::optional<int> planRun(Plan &P, std::string DBError) {
   return std::nullopt;
 }
 
+/// With streamFindings(): prints each unit's findings as soon as the unit is
+/// done, as the ordered output would print them (without the ones the
+/// baseline knows, a header's finding once); printAndFixFiles then prints
+/// nothing.
+class FindingStream {
+public:
+  explicit FindingStream(const Plan &P)
+      : P(P),
+        Context(makeOptionsProvider(configuredJob(), P.FS, colorOption())) {}
+
+  void print(std::vector<ClangTidyError> Errors, StringRef File) {
+    useRealPaths(Errors);
+    std::vector<std::vector<ClangTidyError>> One;
+    One.push_back(std::move(Errors));
+    const std::vector<ClangTidyError> Unit = mergeDiagnostics(std::move(One));
+    const std::vector<Finding> Found = makeFindings(Unit, P.Root, Sources);
+    std::vector<ClangTidyError> Shown;
+    for (size_t I = 0; I < Unit.size(); ++I) {
+      const ClangTidyError &E = Unit[I];
+      if (!Found[I].IsCompilerError &&
+          P.BaselineFingerprints.contains(Found[I].Fingerprint))
+        continue;
+      const std::string Key =
+          absolutePath(E.Message.FilePath, E.BuildDirectory) + ":" +
+          std::to_string(E.Message.FileOffset) + ":" + E.DiagnosticName + ":" +
+          E.Message.Message;
+      if (Printed.insert(Key).second)
+        Shown.push_back(E);
+    }
+    if (Shown.empty())
+      return;
+    Context.setCurrentFile(File);
+    (void)printAndFix(Shown, Context, /*ApplyFixes=*/false, P.FS);
+    outs().flush();
+  }
+
+private:
+  const Plan &P;
+  ClangTidyContext Context;
+  SourceFiles Sources;
+  StringSet<> Printed;
+};
+
 /// Runs the jobs and merges their diagnostics; failures count as errors.
 void runUnits(const Plan &P, Outcome &O) {
   ScheduleOptions Schedule;
@@ -549,6 +452,15 @@ void runUnits(const Plan &P, Outcome &O) {
       Jobs ? Jobs.getValue() : hardware_concurrency().compute_thread_count();
   Schedule.Progress = !Quiet && sys::Process::StandardErrIsDisplayed();
   Schedule.Executable = P.Executable;
+  std::optional<FindingStream> Stream;
+  if (streamFindings()) {
+    Stream.emplace(P);
+    O.Streamed = true;
+    Schedule.OnFinished = [&](size_t I, const UnitResult &R) {
+      if (!R.Failed)
+        Stream->print(R.Errors, P.Work[I].File);
+    };
+  }
   std::vector<UnitResult> Results = runJobs(P.Work, Schedule);
 
   RunSummary &S = O.Summary;
@@ -568,6 +480,8 @@ void runUnits(const Plan &P, Outcome &O) {
     ClangTidyError E("clang-diagnostic-error", ClangTidyError::Error, "",
                      /*IsWarningAsError=*/false);
     E.Message.Message = "no such file or directory: '" + File + "'";
+    if (Stream)
+      Stream->print({E}, File);
     PerUnit.push_back({std::move(E)});
   }
   for (size_t I = 0; I < Results.size(); ++I) {
@@ -716,13 +630,15 @@ bool writeReport(const Plan &P, Outcome &O,
 /// The text (stdout or -o) and --fix; a file --fix could not write counts
 /// as an error. False when -o could not be written.
 bool printAndFixFiles(const Plan &P, Outcome &O) {
+  if (O.Streamed)
+    return true; // printed unit by unit (never with --fix)
   // Never apply edits to a file that did not compile: its AST is a guess.
   const bool ApplyFixes = Fix && O.CompileErrors == 0;
   if (Fix && O.CompileErrors)
     errs() << "taskleak: not applying fixes: " << O.CompileErrors
            << " compiler error(s)\n";
   ClangTidyContext Context(
-      makeOptionsProvider(Checks, ModelFile, HeaderFilter, P.FS));
+      makeOptionsProvider(configuredJob(), P.FS, colorOption()));
   if (!P.Work.empty())
     Context.setCurrentFile(P.Work.back().File);
   bool WriteFailed = false;
@@ -813,7 +729,7 @@ int main(int argc, const char **argv) {
   P.DB = tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, argv,
                                                                 DBError);
   P.FixedFlags = P.DB != nullptr;
-  if (!cl::ParseCommandLineOptions(Argc, argv, Overview, &errs()))
+  if (!cl::ParseCommandLineOptions(Argc, argv, overviewText(), &errs()))
     return Failure;
   if (!InternalWorker.empty())
     return workerMain(InternalWorker, InternalResult);

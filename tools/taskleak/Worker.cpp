@@ -95,9 +95,9 @@ private:
 } // namespace
 
 std::unique_ptr<ClangTidyOptionsProvider>
-makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
-                    StringRef HeaderFilter,
-                    const IntrusiveRefCntPtr<vfs::FileSystem> &FS) {
+makeOptionsProvider(const Job &Config,
+                    const IntrusiveRefCntPtr<vfs::FileSystem> &FS,
+                    std::optional<bool> UseColor) {
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,taskleak-*";
   ClangTidyOptions Overrides;
@@ -106,15 +106,21 @@ makeOptionsProvider(StringRef Checks, StringRef ConfigFile,
   // switches x off here as in clang-tidy, CMake and clangd (only taskleak
   // checks are linked in: other globs match nothing). --checks wins over
   // every file.
-  if (!Checks.empty())
-    Overrides.Checks = ("-*," + Checks).str();
-  if (!ConfigFile.empty())
+  if (!Config.Checks.empty())
+    Overrides.Checks = "-*," + Config.Checks;
+  if (!Config.ConfigFile.empty())
     Overrides.CheckOptions["ModelFile"] =
-        ClangTidyOptions::ClangTidyValue(ConfigFile);
-  if (!HeaderFilter.empty())
-    Overrides.HeaderFilterRegex = HeaderFilter.str();
+        ClangTidyOptions::ClangTidyValue(Config.ConfigFile);
+  if (!Config.HeaderFilter.empty())
+    Overrides.HeaderFilterRegex = Config.HeaderFilter;
+  if (!Config.ExcludeHeaderFilter.empty())
+    Overrides.ExcludeHeaderFilterRegex = Config.ExcludeHeaderFilter;
+  Overrides.UseColor = UseColor;
+  // The driver has checked the line filter (Options.cpp).
+  ClangTidyGlobalOptions Global;
+  (void)parseLineFilter(Config.LineFilter, Global);
   return std::make_unique<TaskleakChecksOnly>(
-      std::make_unique<FileOptionsProvider>(ClangTidyGlobalOptions(), Defaults,
+      std::make_unique<FileOptionsProvider>(std::move(Global), Defaults,
                                             Overrides, FS));
 }
 
@@ -131,7 +137,7 @@ UnitResult analyseUnit(const Job &J) {
     }
   auto FS =
       makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
-  ClangTidyContext Context(makeOptionsProvider(J.Checks, J.ConfigFile, J.HeaderFilter, FS));
+  ClangTidyContext Context(makeOptionsProvider(J, FS));
   const CommandsDatabase DB(J.File, J.Commands);
   UnitResult R;
   std::optional<CacheKey> Key;
@@ -166,10 +172,15 @@ json::Value jobToJSON(const Job &J) {
                                     {"arguments", json::Array(C.CommandLine)},
                                     {"output", C.Output},
                                     {"heuristic", C.Heuristic}});
-  return json::Object{{"file", J.File},     {"commands", std::move(Commands)},
-                      {"checks", J.Checks}, {"configFile", J.ConfigFile},
+  return json::Object{{"file", J.File},
+                      {"commands", std::move(Commands)},
+                      {"checks", J.Checks},
+                      {"configFile", J.ConfigFile},
                       {"headerFilter", J.HeaderFilter},
-                      {"fix", J.Fix},       {"cacheDir", J.CacheDir},
+                      {"excludeHeaderFilter", J.ExcludeHeaderFilter},
+                      {"lineFilter", J.LineFilter},
+                      {"fix", J.Fix},
+                      {"cacheDir", J.CacheDir},
                       {"toolId", J.ToolId}};
 }
 
@@ -181,17 +192,22 @@ bool jobFromJSON(const json::Value &V, Job &J) {
   auto Checks = O->getString("checks");
   auto ConfigFile = O->getString("configFile");
   auto HeaderFilter = O->getString("headerFilter");
+  auto ExcludeHeaderFilter = O->getString("excludeHeaderFilter");
+  auto LineFilter = O->getString("lineFilter");
   auto Fix = O->getBoolean("fix");
   auto CacheDir = O->getString("cacheDir");
   auto ToolId = O->getString("toolId");
   const json::Array *Commands = O->getArray("commands");
-  if (!File || !Checks || !ConfigFile || !HeaderFilter || !Fix || !CacheDir || !ToolId ||
+  if (!File || !Checks || !ConfigFile || !HeaderFilter ||
+      !ExcludeHeaderFilter || !LineFilter || !Fix || !CacheDir || !ToolId ||
       !Commands)
     return false;
   J.File = File->str();
   J.Checks = Checks->str();
   J.ConfigFile = ConfigFile->str();
   J.HeaderFilter = HeaderFilter->str();
+  J.ExcludeHeaderFilter = ExcludeHeaderFilter->str();
+  J.LineFilter = LineFilter->str();
   J.Fix = *Fix;
   J.CacheDir = CacheDir->str();
   J.ToolId = ToolId->str();

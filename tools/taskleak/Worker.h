@@ -31,6 +31,8 @@ struct Job {
   std::string Checks;     ///< --checks ("" = every taskleak check)
   std::string ConfigFile; ///< --config-file, absolute, or ""
   std::string HeaderFilter; ///< --header-filter ("" = the .clang-tidy's)
+  std::string ExcludeHeaderFilter; ///< --exclude-header-filter (likewise)
+  std::string LineFilter; ///< --line-filter, clang-tidy's JSON ("" = none)
   bool Fix = false;       ///< --fix (the engine then also takes notes' fix-its)
   std::string CacheDir;   ///< "" = no result cache
   std::string ToolId;     ///< identifies this taskleak build (cache key part)
@@ -53,13 +55,15 @@ struct UnitResult {
   std::string Log;
 };
 
-/// The options provider of the driver: the taskleak checks selected by
-/// \p Checks (a project's .clang-tidy may set options, never the checks) and
-/// \p ConfigFile as the ModelFile option.
+/// The options provider of the driver for the configuration of \p Config:
+/// the taskleak checks its Checks select (added to the Checks of the
+/// .clang-tidy files), its ConfigFile as the ModelFile option, its header
+/// filters overriding the .clang-tidy's, its LineFilter; \p UseColor, when
+/// given, overrides the .clang-tidy's UseColor.
 std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>
-makeOptionsProvider(llvm::StringRef Checks, llvm::StringRef ConfigFile,
-                    llvm::StringRef HeaderFilter,
-                    const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &FS);
+makeOptionsProvider(const Job &Config,
+                    const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &FS,
+                    std::optional<bool> UseColor = std::nullopt);
 
 /// Analyses the job's TU in this process (changes and restores the working
 /// directory).
