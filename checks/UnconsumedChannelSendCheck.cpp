@@ -64,7 +64,10 @@ void UnconsumedChannelSendCheck::report(const BlockedSends &F,
       if (Send == F.Sends.front() && F.Pending)
         if (std::optional<FixItHint> Fix =
                 channelCapacityFix(F.Channel, *F.Model, Lib, *F.Pending, Ctx))
-          D << *Fix;
+          attachFix(D, *Fix, F.Channel->getLocation(),
+                    "give '" + Name + "' room for " +
+                        std::to_string(*F.Pending) +
+                        (*F.Pending == 1 ? " value" : " values"));
     }
     if (NoConsumer)
       continue;

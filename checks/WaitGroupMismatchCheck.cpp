@@ -43,8 +43,8 @@ void WaitGroupMismatchCheck::report(const WaitGroupFindings &F,
              "it races with '%2'; call it before starting the task")
         << A.Method << Name << F.WaitName;
     if (std::optional<FixIts> Fix = moveBeforeSpawnFix(A.Call, A.Spawn, Ctx))
-      for (const FixItHint &H : *Fix)
-        D << H;
+      attachFix(D, *Fix, A.Spawn.Call->getBeginLoc(),
+                ("call '" + A.Method + "' before starting the task").str());
   }
   for (const WaitGroupFindings::TaskCountDown &T : F.Tasks) {
     for (const CXXMemberCallExpr *W : T.EarlyWaits)

@@ -52,3 +52,34 @@ struct Flag {
     cv.notify_one();
   }
 };
+
+class WaitGroup {
+public:
+  void Add(int n) {
+    std::lock_guard<std::mutex> lk(m_);
+    count_ += n;
+  }
+  void Done() {
+    std::lock_guard<std::mutex> lk(m_);
+    if (--count_ == 0)
+      cv_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> lk(m_);
+    cv_.wait(lk, [&] { return count_ == 0; });
+  }
+
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  int count_ = 0;
+};
+
+void fan_out() {
+  WaitGroup wg;
+  std::jthread t([&wg] {
+    wg.Add(1);
+    wg.Done();
+  });
+  wg.Wait();
+}
