@@ -25,21 +25,6 @@ const Decl *canon(const ValueDecl *D) {
   return D ? D->getCanonicalDecl() : nullptr;
 }
 
-/// Pre-order over \p S, not into lambdas (their bodies run elsewhere);
-/// \p F returns true to stop. Returns true when stopped.
-template <typename Fn> bool walk(const Stmt *S, Fn &&F) {
-  if (!S)
-    return false;
-  if (F(S))
-    return true;
-  if (isa<LambdaExpr>(S))
-    return false;
-  for (const Stmt *Child : S->children())
-    if (walk(Child, F))
-      return true;
-  return false;
-}
-
 /// Every function body of the translation unit outside system headers and
 /// library namespaces, lambdas included (each is a function of its own).
 class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
@@ -98,13 +83,16 @@ bool mayBeSame(const ValueDecl *K, const ValueDecl *Mutex) {
 
 /// Whether \p S names \p D (a reference to it anywhere inside).
 bool namesDecl(const Stmt *S, const ValueDecl *D) {
-  return walk(S, [&](const Stmt *X) {
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
-      return canon(DRE->getDecl()) == canon(D);
-    if (const auto *ME = dyn_cast<MemberExpr>(X))
-      return canon(ME->getMemberDecl()) == canon(D);
-    return false;
-  });
+  return anyStmt(
+      S,
+      [&](const Stmt *X) {
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
+          return canon(DRE->getDecl()) == canon(D);
+        if (const auto *ME = dyn_cast<MemberExpr>(X))
+          return canon(ME->getMemberDecl()) == canon(D);
+        return false;
+      },
+      LambdaBodies::Skip);
 }
 
 /// A wait on a condition variable and what its condition reads.
@@ -225,44 +213,49 @@ void Finder::collectFunctions() {
     if (const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern())
       Instantiated.insert(Pattern->getCanonicalDecl());
   for (const FunctionDecl *FD : Functions)
-    walk(userBody(FD), [&](const Stmt *S) {
-      if (const auto *Call = dyn_cast<CallExpr>(S)) {
-        if (const FunctionDecl *Callee = Call->getDirectCallee())
-          if (TA.isAnalysable(Callee))
-            Callers[Callee->getCanonicalDecl()].push_back({Call, FD});
-        SyncOp Op = SyncOp::None;
-        const Expr *Object = nullptr;
-        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
-          Op = Lib.syncOp(MC);
-          Object = MC->getImplicitObjectArgument();
-        } else if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
-                       Call->getCallee()->IgnoreParens())) {
-          // A wait given a lambda in a template: left unresolved there.
-          if (!U->isImplicitAccess() && U->getMemberName().isIdentifier()) {
-            Object = U->getBase();
-            Op =
-                Lib.syncOp(U->getBaseType(),
-                           U->getMemberName().getAsIdentifierInfo()->getName());
+    anyStmt(
+        userBody(FD),
+        [&](const Stmt *S) {
+          if (const auto *Call = dyn_cast<CallExpr>(S)) {
+            if (const FunctionDecl *Callee = Call->getDirectCallee())
+              if (TA.isAnalysable(Callee))
+                Callers[Callee->getCanonicalDecl()].push_back({Call, FD});
+            SyncOp Op = SyncOp::None;
+            const Expr *Object = nullptr;
+            if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
+              Op = Lib.syncOp(MC);
+              Object = MC->getImplicitObjectArgument();
+            } else if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
+                           Call->getCallee()->IgnoreParens())) {
+              // A wait given a lambda in a template: left unresolved there.
+              if (!U->isImplicitAccess() && U->getMemberName().isIdentifier()) {
+                Object = U->getBase();
+                Op = Lib.syncOp(
+                    U->getBaseType(),
+                    U->getMemberName().getAsIdentifierInfo()->getName());
+              }
+            }
+            if (Object &&
+                (Op == SyncOp::Wait || (TimedWaits && Op == SyncOp::TimedWait)))
+              collectWait(Call, Object, FD, Op == SyncOp::TimedWait);
           }
-        }
-        if (Object &&
-            (Op == SyncOp::Wait || (TimedWaits && Op == SyncOp::TimedWait)))
-          collectWait(Call, Object, FD, Op == SyncOp::TimedWait);
-      }
-      const bool Hidden = !Instantiated.count(FD->getCanonicalDecl());
-      if (const auto *U = dyn_cast<OverloadExpr>(S); U && Hidden)
-        if (U->getName().isIdentifier())
-          UnresolvedCalls.insert(U->getName().getAsIdentifierInfo()->getName());
-      if (const auto *D = dyn_cast<CXXDependentScopeMemberExpr>(S); D && Hidden)
-        if (D->getMember().isIdentifier())
-          UnresolvedCalls.insert(
-              D->getMember().getAsIdentifierInfo()->getName());
-      if (const auto *E = dyn_cast<Expr>(S))
-        if (isa<CallExpr>(E) || isa<CXXConstructExpr>(E))
-          if (std::optional<SpawnSite> Site = matchSpawn(Lib, E, Ctx))
-            Spawns.push_back(*Site);
-      return false;
-    });
+          const bool Hidden = !Instantiated.count(FD->getCanonicalDecl());
+          if (const auto *U = dyn_cast<OverloadExpr>(S); U && Hidden)
+            if (U->getName().isIdentifier())
+              UnresolvedCalls.insert(
+                  U->getName().getAsIdentifierInfo()->getName());
+          if (const auto *D = dyn_cast<CXXDependentScopeMemberExpr>(S);
+              D && Hidden)
+            if (D->getMember().isIdentifier())
+              UnresolvedCalls.insert(
+                  D->getMember().getAsIdentifierInfo()->getName());
+          if (const auto *E = dyn_cast<Expr>(S))
+            if (isa<CallExpr>(E) || isa<CXXConstructExpr>(E))
+              if (std::optional<SpawnSite> Site = matchSpawn(Lib, E, Ctx))
+                Spawns.push_back(*Site);
+          return false;
+        },
+        LambdaBodies::Skip);
 }
 
 /// The variable of a wait condition that \p E reads: a field, a global, or
@@ -299,19 +292,22 @@ const ValueDecl *Finder::sharedVariable(const Expr *E,
 void Finder::addReads(const Stmt *S, const FunctionDecl *Waiter, unsigned Depth,
                       llvm::SmallVectorImpl<const ValueDecl *> &Out,
                       llvm::DenseSet<const FunctionDecl *> &Seen) {
-  walk(S, [&](const Stmt *X) {
-    if (const auto *E = dyn_cast<Expr>(X))
-      if (const ValueDecl *V = sharedVariable(E, Waiter))
-        if (!llvm::is_contained(Out, V->getCanonicalDecl()))
-          Out.push_back(cast<ValueDecl>(V->getCanonicalDecl()));
-    if (const auto *Call = dyn_cast<CallExpr>(X)) {
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Depth < TA.callDepth() && TA.isAnalysable(Callee) &&
-          Seen.insert(Callee->getCanonicalDecl()).second)
-        addReads(userBody(Callee), Waiter, Depth + 1, Out, Seen);
-    }
-    return false;
-  });
+  anyStmt(
+      S,
+      [&](const Stmt *X) {
+        if (const auto *E = dyn_cast<Expr>(X))
+          if (const ValueDecl *V = sharedVariable(E, Waiter))
+            if (!llvm::is_contained(Out, V->getCanonicalDecl()))
+              Out.push_back(cast<ValueDecl>(V->getCanonicalDecl()));
+        if (const auto *Call = dyn_cast<CallExpr>(X)) {
+          const FunctionDecl *Callee = Call->getDirectCallee();
+          if (Depth < TA.callDepth() && TA.isAnalysable(Callee) &&
+              Seen.insert(Callee->getCanonicalDecl()).second)
+            addReads(userBody(Callee), Waiter, Depth + 1, Out, Seen);
+        }
+        return false;
+      },
+      LambdaBodies::Skip);
 }
 
 /// The mutexes a lock guard variable is constructed with: \p Mutex when it
@@ -422,13 +418,16 @@ void Finder::collectWait(const CallExpr *Call, const Expr *Object,
       return;
     if (Guard) {
       const Stmt *GuardStmt = nullptr;
-      walk(userBody(FD), [&](const Stmt *S) {
-        if (const auto *DS = dyn_cast<DeclStmt>(S))
-          for (const Decl *D : DS->decls())
-            if (D == Guard)
-              GuardStmt = DS;
-        return GuardStmt != nullptr;
-      });
+      anyStmt(
+          userBody(FD),
+          [&](const Stmt *S) {
+            if (const auto *DS = dyn_cast<DeclStmt>(S))
+              for (const Decl *D : DS->decls())
+                if (D == Guard)
+                  GuardStmt = DS;
+            return GuardStmt != nullptr;
+          },
+          LambdaBodies::Skip);
       if (!GuardStmt || isInside(GuardStmt, Loop, Ctx))
         return; // the condition is checked without the mutex
     }
@@ -517,7 +516,7 @@ void Finder::forEachAfter(const Stmt *S,
     if (const auto *CS = dyn_cast<CompoundStmt>(P)) {
       bool After = false;
       for (const Stmt *Child : CS->body()) {
-        if (After && walk(Child, F))
+        if (After && anyStmt(Child, F, LambdaBodies::Skip))
           return;
         if (Child == Prev)
           After = true;
@@ -526,10 +525,11 @@ void Finder::forEachAfter(const Stmt *S,
     // A condition is followed by the branches or the body it controls.
     if (const auto *If = dyn_cast<IfStmt>(P)) {
       if (Prev == If->getCond() &&
-          (walk(If->getThen(), F) || walk(If->getElse(), F)))
+          (anyStmt(If->getThen(), F, LambdaBodies::Skip) ||
+           anyStmt(If->getElse(), F, LambdaBodies::Skip)))
         return;
     } else if (isLoop(P) && Prev == loopCondition(P)) {
-      if (walk(loopBody(P), F))
+      if (anyStmt(loopBody(P), F, LambdaBodies::Skip))
         return;
     }
     if (isa<LambdaExpr>(P))
@@ -571,21 +571,24 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
             continue;
           // The last lock() or unlock() on the guard before S decides.
           bool Held = !Deferred;
-          walk(Body, [&](const Stmt *X) {
-            const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
-            if (!MC || !isBefore(DS, MC) || !isBefore(MC, S))
-              return false;
-            const ValueDecl *K =
-                StopAwareness::objectKey(MC->getImplicitObjectArgument());
-            if (canon(K) != VD->getCanonicalDecl())
-              return false;
-            SyncOp Op = Lib.syncOp(MC);
-            if (Op == SyncOp::Lock)
-              Held = true;
-            else if (Op == SyncOp::Unlock)
-              Held = false;
-            return false;
-          });
+          anyStmt(
+              Body,
+              [&](const Stmt *X) {
+                const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
+                if (!MC || !isBefore(DS, MC) || !isBefore(MC, S))
+                  return false;
+                const ValueDecl *K =
+                    StopAwareness::objectKey(MC->getImplicitObjectArgument());
+                if (canon(K) != VD->getCanonicalDecl())
+                  return false;
+                SyncOp Op = Lib.syncOp(MC);
+                if (Op == SyncOp::Lock)
+                  Held = true;
+                else if (Op == SyncOp::Unlock)
+                  Held = false;
+                return false;
+              },
+              LambdaBodies::Skip);
           if (Held)
             return VD;
         }
@@ -604,19 +607,22 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
         if (Child == Prev)
           break;
         const Stmt *Unknown = nullptr;
-        walk(Child, [&](const Stmt *X) {
-          const auto *Call = dyn_cast<CallExpr>(X);
-          const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
-          if (!Call || (MC && Lib.syncOp(MC) != SyncOp::None))
-            return false;
-          for (const Expr *Arg : Call->arguments())
-            if (namesDecl(Arg, Mutex))
-              Unknown = Call;
-          if (MC && canon(StopAwareness::objectKey(
-                        MC->getImplicitObjectArgument())) == canon(Mutex))
-            Unknown = Call;
-          return Unknown != nullptr;
-        });
+        anyStmt(
+            Child,
+            [&](const Stmt *X) {
+              const auto *Call = dyn_cast<CallExpr>(X);
+              const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
+              if (!Call || (MC && Lib.syncOp(MC) != SyncOp::None))
+                return false;
+              for (const Expr *Arg : Call->arguments())
+                if (namesDecl(Arg, Mutex))
+                  Unknown = Call;
+              if (MC && canon(StopAwareness::objectKey(
+                            MC->getImplicitObjectArgument())) == canon(Mutex))
+                Unknown = Call;
+              return Unknown != nullptr;
+            },
+            LambdaBodies::Skip);
         if (Unknown)
           return Unknown;
       }
@@ -627,24 +633,29 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
   // m.lock() ... m.unlock(): the last of them before S decides.
   const CXXMemberCallExpr *Last = nullptr;
   bool Held = false;
-  walk(Body, [&](const Stmt *X) {
-    const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
-    if (!MC || !isBefore(MC, S) ||
-        !Lib.mutexModel(
-            MC->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType()))
-      return false;
-    const ValueDecl *K =
-        StopAwareness::objectKey(MC->getImplicitObjectArgument());
-    SyncOp Op = Lib.syncOp(MC);
-    // A lock of what may be the mutex counts; an unlock only of the mutex.
-    if (Op == SyncOp::Lock ? !mayBeSame(K, Mutex) : canon(K) != canon(Mutex))
-      return false;
-    if (Op == SyncOp::Lock || Op == SyncOp::Unlock) {
-      Held = Op == SyncOp::Lock;
-      Last = MC;
-    }
-    return false;
-  });
+  anyStmt(
+      Body,
+      [&](const Stmt *X) {
+        const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
+        if (!MC || !isBefore(MC, S) ||
+            !Lib.mutexModel(MC->getImplicitObjectArgument()
+                                ->IgnoreParenImpCasts()
+                                ->getType()))
+          return false;
+        const ValueDecl *K =
+            StopAwareness::objectKey(MC->getImplicitObjectArgument());
+        SyncOp Op = Lib.syncOp(MC);
+        // A lock of what may be the mutex counts; an unlock only of the mutex.
+        if (Op == SyncOp::Lock ? !mayBeSame(K, Mutex)
+                               : canon(K) != canon(Mutex))
+          return false;
+        if (Op == SyncOp::Lock || Op == SyncOp::Unlock) {
+          Held = Op == SyncOp::Lock;
+          Last = MC;
+        }
+        return false;
+      },
+      LambdaBodies::Skip);
   return Held ? Last : nullptr;
 }
 
@@ -826,10 +837,13 @@ Event Finder::eventOf(const Stmt *X, const WaitInfo &W, unsigned Depth,
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (Depth < TA.callDepth() && TA.isAnalysable(Callee)) {
       Event First = Event::None;
-      walk(userBody(Callee), [&](const Stmt *Y) {
-        First = eventOf(Y, W, Depth + 1, Notify, NotifyOnly);
-        return First != Event::None;
-      });
+      anyStmt(
+          userBody(Callee),
+          [&](const Stmt *Y) {
+            First = eventOf(Y, W, Depth + 1, Notify, NotifyOnly);
+            return First != Event::None;
+          },
+          LambdaBodies::Skip);
       if (First != Event::None)
         return First;
     }
@@ -852,18 +866,21 @@ Event Finder::firstEventAfter(const Stmt *S, const WaitInfo &W,
 /// (the waiters are gone), or before a spawn in it (none is there yet).
 bool Finder::afterJoinOrBeforeSpawn(const WriteInfo &W) {
   bool Found = false;
-  walk(userBody(W.FD), [&](const Stmt *X) {
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X))
-      if (isBefore(MC, W.E))
-        if (const ThreadClassModel *T = Lib.threadClass(
-                Lib.accessedRecord(MC->getImplicitObjectArgument()
-                                       ->IgnoreParenImpCasts()
-                                       ->getType())))
-          if (MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
-              Library::isJoin(*T, MC->getMethodDecl()->getName()))
-            Found = true;
-    return Found;
-  });
+  anyStmt(
+      userBody(W.FD),
+      [&](const Stmt *X) {
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X))
+          if (isBefore(MC, W.E))
+            if (const ThreadClassModel *T = Lib.threadClass(
+                    Lib.accessedRecord(MC->getImplicitObjectArgument()
+                                           ->IgnoreParenImpCasts()
+                                           ->getType())))
+              if (MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
+                  Library::isJoin(*T, MC->getMethodDecl()->getName()))
+                Found = true;
+        return Found;
+      },
+      LambdaBodies::Skip);
   if (Found)
     return true;
   for (const SpawnSite &S : Spawns)
@@ -922,39 +939,44 @@ void Finder::writeRules(const WriteInfo &Wr,
     if (W.FD == Wr.FD || Wr.MemberCall)
       continue; // the waiter's own update of its condition
     const CXXMemberCallExpr *Before = nullptr;
-    walk(userBody(Wr.FD), [&](const Stmt *X) {
-      if (!isNotifyOf(X, W.CondVar) || !isBefore(X, Wr.E))
-        return false;
-      // A wait between them starts another round: the write answers some
-      // other notification.
-      bool Reaches = false, Blocked = false;
-      forEachAfter(X, [&](const Stmt *Y) {
-        Reaches = Y == Wr.E;
-        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
-          if (!Lib.blockingWait(MC).empty() || Lib.syncOp(MC) == SyncOp::Wait ||
-              Lib.syncOp(MC) == SyncOp::TimedWait)
-            Blocked = true;
-        if (const auto *C = dyn_cast<CallExpr>(Y))
-          if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
-                  C->getCallee()->IgnoreParens()))
-            if (!U->isImplicitAccess() && U->getMemberName().isIdentifier() &&
-                Lib.syncOp(
-                    U->getBaseType(),
-                    U->getMemberName().getAsIdentifierInfo()->getName()) !=
-                    SyncOp::None)
-              Blocked = true;
-        return Reaches || Blocked;
-      });
-      if (Blocked)
-        return false;
-      if (!Reaches)
-        return false;
-      const void *AtNotify = heldAt(X, W.Mutex);
-      if (AtNotify && AtNotify == heldAt(Wr.E, W.Mutex))
-        return false; // one critical section
-      Before = cast<CXXMemberCallExpr>(X);
-      return true;
-    });
+    anyStmt(
+        userBody(Wr.FD),
+        [&](const Stmt *X) {
+          if (!isNotifyOf(X, W.CondVar) || !isBefore(X, Wr.E))
+            return false;
+          // A wait between them starts another round: the write answers some
+          // other notification.
+          bool Reaches = false, Blocked = false;
+          forEachAfter(X, [&](const Stmt *Y) {
+            Reaches = Y == Wr.E;
+            if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
+              if (!Lib.blockingWait(MC).empty() ||
+                  Lib.syncOp(MC) == SyncOp::Wait ||
+                  Lib.syncOp(MC) == SyncOp::TimedWait)
+                Blocked = true;
+            if (const auto *C = dyn_cast<CallExpr>(Y))
+              if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
+                      C->getCallee()->IgnoreParens()))
+                if (!U->isImplicitAccess() &&
+                    U->getMemberName().isIdentifier() &&
+                    Lib.syncOp(
+                        U->getBaseType(),
+                        U->getMemberName().getAsIdentifierInfo()->getName()) !=
+                        SyncOp::None)
+                  Blocked = true;
+            return Reaches || Blocked;
+          });
+          if (Blocked)
+            return false;
+          if (!Reaches)
+            return false;
+          const void *AtNotify = heldAt(X, W.Mutex);
+          if (AtNotify && AtNotify == heldAt(Wr.E, W.Mutex))
+            return false; // one critical section
+          Before = cast<CXXMemberCallExpr>(X);
+          return true;
+        },
+        LambdaBodies::Skip);
     if (Before) {
       F.K = LostWakeupFinding::NotifyBeforeWrite;
       F.Notify = Before;
@@ -1044,9 +1066,13 @@ void Finder::neverNotifiedRule(const WriteInfo &Wr,
       continue;
     // Any notification of the condition variable in the function (before
     // or after, in a callee) or after a call of it.
-    bool Notified = walk(userBody(Wr.FD), [&](const Stmt *X) {
-      return eventOf(X, W, 0, nullptr, /*NotifyOnly=*/true) == Event::Notify;
-    });
+    bool Notified = anyStmt(
+        userBody(Wr.FD),
+        [&](const Stmt *X) {
+          return eventOf(X, W, 0, nullptr, /*NotifyOnly=*/true) ==
+                 Event::Notify;
+        },
+        LambdaBodies::Skip);
     if (Notified || mayHaveHiddenCallers(Wr.FD))
       continue;
     if (auto C = Callers.find(Wr.FD->getCanonicalDecl()); C != Callers.end()) {
@@ -1087,12 +1113,15 @@ bool Finder::reaches(const FunctionDecl *Task, const FunctionDecl *Target) {
       return true;
     if (D >= TA.callDepth())
       continue;
-    walk(userBody(F), [&](const Stmt *X) {
-      if (const auto *C = dyn_cast<CallExpr>(X))
-        if (TA.isAnalysable(C->getDirectCallee()))
-          Work.push_back({C->getDirectCallee(), D + 1});
-      return false;
-    });
+    anyStmt(
+        userBody(F),
+        [&](const Stmt *X) {
+          if (const auto *C = dyn_cast<CallExpr>(X))
+            if (TA.isAnalysable(C->getDirectCallee()))
+              Work.push_back({C->getDirectCallee(), D + 1});
+          return false;
+        },
+        LambdaBodies::Skip);
   }
   return false;
 }
@@ -1106,126 +1135,136 @@ void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
   for (const FunctionDecl *FD : Functions) {
     if (isa<CXXConstructorDecl>(FD))
       continue;
-    walk(userBody(FD), [&](const Stmt *X) {
-      const auto *N = dyn_cast<CXXMemberCallExpr>(X);
-      if (!N || Lib.syncOp(N) != SyncOp::NotifyOne)
-        return false;
-      const ValueDecl *CV =
-          StopAwareness::objectKey(N->getImplicitObjectArgument());
-      if (!CV)
-        return false;
-      // Notifying in a loop wakes one waiter per round.
-      llvm::SmallVector<const Stmt *, 8> Chain;
-      enclosingFunction(N, Ctx, &Chain);
-      for (const Stmt *P : Chain)
-        if (isRepeatingLoop(P, Ctx))
-          return false;
-      // A close before it: a constant written to a variable that the
-      // waits on CV read, with the notify after it.
-      const Expr *Close = nullptr;
-      const ValueDecl *ClosedVar = nullptr;
-      bool AlsoAll = false;
-      walk(userBody(FD), [&](const Stmt *Y) {
-        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
-          if (Lib.syncOp(MC) == SyncOp::NotifyAll && isNotifyOf(MC, CV))
-            AlsoAll = true;
-        const auto *E = dyn_cast<Expr>(Y);
-        std::optional<WriteInfo> W = E ? writeOf(E) : std::nullopt;
-        if (Close || !W || !W->BoolLiteral || !isBefore(E, N))
-          return false;
-        bool ReadByCV = false;
-        for (unsigned I : WaitsReading[canon(W->Var)])
-          ReadByCV |= canon(Waits[I].CondVar) == canon(CV);
-        if (!ReadByCV)
-          return false;
-        bool Follows = false;
-        forEachAfter(E, [&](const Stmt *Z) {
-          Follows = Z == N;
-          return Follows;
-        });
-        if (Follows) {
-          Close = E;
-          ClosedVar = W->Var;
-        }
-        return false;
-      });
-      if (!Close || AlsoAll)
-        return false;
-      // A hand-off, not a close: a waiter takes the value back (`ready_ =
-      // false` after its wait), so one wake-up is what is meant.
-      for (const WaitInfo &W : Waits)
-        if (canon(W.CondVar) == canon(CV) &&
-            walk(userBody(W.FD), [&](const Stmt *Y) {
-              const auto *E = dyn_cast<Expr>(Y);
-              std::optional<WriteInfo> Wr = E ? writeOf(E) : std::nullopt;
-              return Wr && canon(Wr->Var) == canon(ClosedVar);
-            }))
-          return false;
-      // Several waiters: a task that waits on CV started in a loop or by
-      // two spawns, or waits in two functions no one task runs.
-      LostWakeupFinding::WaitersKind WK = LostWakeupFinding::SpawnInLoop;
-      llvm::SmallVector<const FunctionDecl *, 4> Roots;
-      SourceLocation FirstWait, OtherWait, Why;
-      for (const WaitInfo &W : Waits) {
-        if (canon(W.CondVar) != canon(CV))
-          continue;
-        if (FirstWait.isInvalid())
-          FirstWait = W.Loc;
-        const FunctionDecl *Root = nullptr;
-        unsigned Starts = 0;
-        for (const SpawnSite &S : Spawns) {
-          if (!S.Task.Function || !Reaches(S.Task.Function, W.FD))
-            continue;
-          Root = S.Task.Function;
-          ++Starts;
-          llvm::SmallVector<const Stmt *, 8> SChain;
-          enclosingFunction(S.Call, Ctx, &SChain);
-          for (const Stmt *P : SChain)
-            if (isRepeatingLoop(P, Ctx) && Why.isInvalid()) {
-              std::optional<uint64_t> Trips = constantTripCount(P, Ctx);
-              if (!Trips || *Trips > 1) {
+    anyStmt(
+        userBody(FD),
+        [&](const Stmt *X) {
+          const auto *N = dyn_cast<CXXMemberCallExpr>(X);
+          if (!N || Lib.syncOp(N) != SyncOp::NotifyOne)
+            return false;
+          const ValueDecl *CV =
+              StopAwareness::objectKey(N->getImplicitObjectArgument());
+          if (!CV)
+            return false;
+          // Notifying in a loop wakes one waiter per round.
+          llvm::SmallVector<const Stmt *, 8> Chain;
+          enclosingFunction(N, Ctx, &Chain);
+          for (const Stmt *P : Chain)
+            if (isRepeatingLoop(P, Ctx))
+              return false;
+          // A close before it: a constant written to a variable that the
+          // waits on CV read, with the notify after it.
+          const Expr *Close = nullptr;
+          const ValueDecl *ClosedVar = nullptr;
+          bool AlsoAll = false;
+          anyStmt(
+              userBody(FD),
+              [&](const Stmt *Y) {
+                if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
+                  if (Lib.syncOp(MC) == SyncOp::NotifyAll && isNotifyOf(MC, CV))
+                    AlsoAll = true;
+                const auto *E = dyn_cast<Expr>(Y);
+                std::optional<WriteInfo> W = E ? writeOf(E) : std::nullopt;
+                if (Close || !W || !W->BoolLiteral || !isBefore(E, N))
+                  return false;
+                bool ReadByCV = false;
+                for (unsigned I : WaitsReading[canon(W->Var)])
+                  ReadByCV |= canon(Waits[I].CondVar) == canon(CV);
+                if (!ReadByCV)
+                  return false;
+                bool Follows = false;
+                forEachAfter(E, [&](const Stmt *Z) {
+                  Follows = Z == N;
+                  return Follows;
+                });
+                if (Follows) {
+                  Close = E;
+                  ClosedVar = W->Var;
+                }
+                return false;
+              },
+              LambdaBodies::Skip);
+          if (!Close || AlsoAll)
+            return false;
+          // A hand-off, not a close: a waiter takes the value back (`ready_ =
+          // false` after its wait), so one wake-up is what is meant.
+          for (const WaitInfo &W : Waits)
+            if (canon(W.CondVar) == canon(CV) &&
+                anyStmt(
+                    userBody(W.FD),
+                    [&](const Stmt *Y) {
+                      const auto *E = dyn_cast<Expr>(Y);
+                      std::optional<WriteInfo> Wr =
+                          E ? writeOf(E) : std::nullopt;
+                      return Wr && canon(Wr->Var) == canon(ClosedVar);
+                    },
+                    LambdaBodies::Skip))
+              return false;
+          // Several waiters: a task that waits on CV started in a loop or by
+          // two spawns, or waits in two functions no one task runs.
+          LostWakeupFinding::WaitersKind WK = LostWakeupFinding::SpawnInLoop;
+          llvm::SmallVector<const FunctionDecl *, 4> Roots;
+          SourceLocation FirstWait, OtherWait, Why;
+          for (const WaitInfo &W : Waits) {
+            if (canon(W.CondVar) != canon(CV))
+              continue;
+            if (FirstWait.isInvalid())
+              FirstWait = W.Loc;
+            const FunctionDecl *Root = nullptr;
+            unsigned Starts = 0;
+            for (const SpawnSite &S : Spawns) {
+              if (!S.Task.Function || !Reaches(S.Task.Function, W.FD))
+                continue;
+              Root = S.Task.Function;
+              ++Starts;
+              llvm::SmallVector<const Stmt *, 8> SChain;
+              enclosingFunction(S.Call, Ctx, &SChain);
+              for (const Stmt *P : SChain)
+                if (isRepeatingLoop(P, Ctx) && Why.isInvalid()) {
+                  std::optional<uint64_t> Trips = constantTripCount(P, Ctx);
+                  if (!Trips || *Trips > 1) {
+                    Why = S.Call->getBeginLoc();
+                    WK = LostWakeupFinding::SpawnInLoop;
+                  }
+                }
+              if (Starts == 2 && Why.isInvalid()) {
                 Why = S.Call->getBeginLoc();
-                WK = LostWakeupFinding::SpawnInLoop;
+                WK = LostWakeupFinding::SecondSpawn;
               }
             }
-          if (Starts == 2 && Why.isInvalid()) {
-            Why = S.Call->getBeginLoc();
-            WK = LostWakeupFinding::SecondSpawn;
+            if (!Root)
+              Root = rootOf(W.FD);
+            if (!llvm::is_contained(Roots, Root->getCanonicalDecl())) {
+              Roots.push_back(Root->getCanonicalDecl());
+              if (Roots.size() == 2 && OtherWait.isInvalid())
+                OtherWait = W.Loc;
+            }
           }
-        }
-        if (!Root)
-          Root = rootOf(W.FD);
-        if (!llvm::is_contained(Roots, Root->getCanonicalDecl())) {
-          Roots.push_back(Root->getCanonicalDecl());
-          if (Roots.size() == 2 && OtherWait.isInvalid())
-            OtherWait = W.Loc;
-        }
-      }
-      if (Why.isInvalid() && Roots.size() >= 2) {
-        Why = OtherWait;
-        WK = LostWakeupFinding::OtherRole;
-      }
-      if (Why.isInvalid())
-        return false;
-      LostWakeupFinding F;
-      F.K = LostWakeupFinding::NotifyOneOnClose;
-      F.Notify = N;
-      F.Write = Close;
-      F.Variable = ClosedVar;
-      F.CondVar = CV;
-      F.WaitLoc = FirstWait;
-      F.WaitersLoc = Why;
-      F.WK = WK;
-      const ConditionVariableModel *M =
-          Lib.conditionVariable(N->getImplicitObjectArgument()->getType());
-      const auto *ME = dyn_cast<MemberExpr>(N->getCallee()->IgnoreParens());
-      if (M && !M->NotifyAll.empty() && ME && inFile(ME->getMemberLoc()))
-        F.Fix.push_back(FixItHint::CreateReplacement(
-            CharSourceRange::getTokenRange(ME->getMemberLoc()),
-            M->NotifyAll.front()));
-      Out.push_back(std::move(F));
-      return false;
-    });
+          if (Why.isInvalid() && Roots.size() >= 2) {
+            Why = OtherWait;
+            WK = LostWakeupFinding::OtherRole;
+          }
+          if (Why.isInvalid())
+            return false;
+          LostWakeupFinding F;
+          F.K = LostWakeupFinding::NotifyOneOnClose;
+          F.Notify = N;
+          F.Write = Close;
+          F.Variable = ClosedVar;
+          F.CondVar = CV;
+          F.WaitLoc = FirstWait;
+          F.WaitersLoc = Why;
+          F.WK = WK;
+          const ConditionVariableModel *M =
+              Lib.conditionVariable(N->getImplicitObjectArgument()->getType());
+          const auto *ME = dyn_cast<MemberExpr>(N->getCallee()->IgnoreParens());
+          if (M && !M->NotifyAll.empty() && ME && inFile(ME->getMemberLoc()))
+            F.Fix.push_back(FixItHint::CreateReplacement(
+                CharSourceRange::getTokenRange(ME->getMemberLoc()),
+                M->NotifyAll.front()));
+          Out.push_back(std::move(F));
+          return false;
+        },
+        LambdaBodies::Skip);
   }
 }
 
@@ -1245,20 +1284,23 @@ std::vector<LostWakeupFinding> Finder::run() {
     // waiter's own check.
     if (isa<CXXConstructorDecl>(FD) || Predicates.count(FD))
       continue;
-    walk(userBody(FD), [&](const Stmt *S) {
-      const auto *E = dyn_cast<Expr>(S);
-      std::optional<WriteInfo> W = E ? writeOf(E) : std::nullopt;
-      if (!W || !Seen.insert(E).second)
-        return false;
-      W->FD = FD;
-      if (afterJoinOrBeforeSpawn(*W) || onlyFromConstructors(FD, 0))
-        return false;
-      const size_t Before = Out.size();
-      writeRules(*W, Out);
-      if (Out.size() == Before)
-        neverNotifiedRule(*W, Out);
-      return false;
-    });
+    anyStmt(
+        userBody(FD),
+        [&](const Stmt *S) {
+          const auto *E = dyn_cast<Expr>(S);
+          std::optional<WriteInfo> W = E ? writeOf(E) : std::nullopt;
+          if (!W || !Seen.insert(E).second)
+            return false;
+          W->FD = FD;
+          if (afterJoinOrBeforeSpawn(*W) || onlyFromConstructors(FD, 0))
+            return false;
+          const size_t Before = Out.size();
+          writeRules(*W, Out);
+          if (Out.size() == Before)
+            neverNotifiedRule(*W, Out);
+          return false;
+        },
+        LambdaBodies::Skip);
   }
   // One finding per bug: a notification that a write without the mutex
   // already precedes is not reported again for a later write.

@@ -469,27 +469,16 @@ static bool assignsMember(const FunctionDecl *Fn, const FieldDecl *F) {
         dyn_cast_or_null<MemberExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
     return ME && ME->getMemberDecl() == F;
   };
-  llvm::SmallVector<const Stmt *, 32> Work;
-  Work.push_back(Def->getBody());
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (const auto *B = dyn_cast<BinaryOperator>(S);
-        B && B->isAssignmentOp() && Names(B->getLHS()))
-      return true;
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-        Op && Op->isAssignmentOp() && Op->getNumArgs() == 2 &&
-        Names(Op->getArg(0)))
-      return true;
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
-        MC && MC->getMethodDecl() && !MC->getMethodDecl()->isConst() &&
-        Names(MC->getImplicitObjectArgument()))
-      return true;
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return false;
+  return anyStmt(Def->getBody(), [&](const Stmt *S) {
+    if (const auto *B = dyn_cast<BinaryOperator>(S))
+      return B->isAssignmentOp() && Names(B->getLHS());
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S))
+      return Op->isAssignmentOp() && Op->getNumArgs() == 2 &&
+             Names(Op->getArg(0));
+    const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+    return MC && MC->getMethodDecl() && !MC->getMethodDecl()->isConst() &&
+           Names(MC->getImplicitObjectArgument());
+  });
 }
 
 /// Every branch of the destructor \p Dtor (`if`, `?:`) tests only member
@@ -503,28 +492,23 @@ static bool branchesOnlyOnSpawnFlags(const FunctionDecl *Dtor,
                                      const FieldDecl *Thread, ASTContext &Ctx) {
   llvm::SmallPtrSet<const FieldDecl *, 4> Flags;
   bool Branches = false;
-  llvm::SmallVector<const Stmt *, 32> Work;
-  Work.push_back(Dtor->getBody());
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S || isa<LambdaExpr>(S))
-      continue;
-    const Expr *Cond = nullptr;
-    if (const auto *If = dyn_cast<IfStmt>(S))
-      Cond = If->getCond();
-    else if (const auto *CO = dyn_cast<ConditionalOperator>(S))
-      Cond = CO->getCond();
-    else if (isLoop(S) || isa<SwitchStmt, BinaryConditionalOperator>(S))
-      return false;
-    if (Cond) {
-      Branches = true;
-      if (!onlyFlags(Cond, RD, T, Thread, Flags))
-        return false;
-    }
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  if (!Branches || Flags.empty())
+  const bool Other = anyStmt(
+      Dtor->getBody(),
+      [&](const Stmt *S) {
+        const Expr *Cond = nullptr;
+        if (const auto *If = dyn_cast<IfStmt>(S))
+          Cond = If->getCond();
+        else if (const auto *CO = dyn_cast<ConditionalOperator>(S))
+          Cond = CO->getCond();
+        else if (isLoop(S) || isa<SwitchStmt, BinaryConditionalOperator>(S))
+          return true;
+        if (!Cond)
+          return false;
+        Branches = true;
+        return !onlyFlags(Cond, RD, T, Thread, Flags);
+      },
+      LambdaBodies::Skip);
+  if (Other || !Branches || Flags.empty())
     return false;
   llvm::SmallPtrSet<const FunctionDecl *, 4> Starters;
   for (const ThreadUse &U : T.Uses)
@@ -579,19 +563,8 @@ std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
       const FunctionDecl *Def = nullptr;
       if (Joining.contains(M->getCanonicalDecl()) || !M->hasBody(Def))
         continue;
-      llvm::SmallVector<const Stmt *, 32> Work;
-      Work.push_back(Def->getBody());
-      while (!Work.empty()) {
-        const Stmt *S = Work.pop_back_val();
-        if (!S)
-          continue;
-        if (CallsJoining(S)) {
-          Joining.insert(M->getCanonicalDecl());
-          break;
-        }
-        for (const Stmt *Child : S->children())
-          Work.push_back(Child);
-      }
+      if (anyStmt(Def->getBody(), CallsJoining))
+        Joining.insert(M->getCanonicalDecl());
     }
   UnjoinedMember Out;
   Out.Spawn = Spawn;
@@ -616,17 +589,13 @@ std::optional<UnjoinedMember> findUnjoinedMember(const ThreadObject &T,
     if (branchesOnlyOnSpawnFlags(DtorDef, *RD, T, Field, Ctx))
       return std::nullopt; // `if (running_)` with running_ set at the start
     // The join or joining call in the destructor that some path skips.
-    llvm::SmallVector<const Stmt *, 32> Work;
-    Work.push_back(DtorDef->getBody());
-    while (!Work.empty() && !Out.Join) {
-      const Stmt *S = Work.pop_back_val();
-      if (!S)
-        continue;
-      if (Credit(S))
-        Out.Join = S;
-      for (const Stmt *Child : S->children())
-        Work.push_back(Child);
-    }
+    // (The last one in source order that no other contains.)
+    walkStmts(DtorDef->getBody(), [&](const Stmt *S) {
+      if (!Credit(S))
+        return WalkStep::Continue;
+      Out.Join = S;
+      return WalkStep::SkipChildren;
+    });
     if (Out.Join) {
       Out.JoinFunction = DtorDef;
       return Out;
@@ -649,31 +618,29 @@ resolveDetachFunction(const CallExpr *Detach, const Library &Lib,
     return std::nullopt;
   const SourceManager &SM = Ctx.getSourceManager();
   std::optional<SpawnSite> Last;
-  llvm::SmallVector<const Stmt *, 32> Work;
-  Work.push_back(Fn->getBody());
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S || isa<LambdaExpr>(S))
-      continue;
-    if (const auto *Call = dyn_cast<CallExpr>(S);
-        Call && Call->getNumArgs() > 0 &&
-        SM.isBeforeInTranslationUnit(Call->getBeginLoc(),
-                                     Detach->getBeginLoc())) {
-      const auto *Addr = dyn_cast<UnaryOperator>(stripObject(Call->getArg(0)));
-      const auto *Ref =
-          Addr && Addr->getOpcode() == UO_AddrOf
-              ? dyn_cast<DeclRefExpr>(stripObject(Addr->getSubExpr()))
-              : nullptr;
-      if (Ref && Ref->getDecl() == Tid)
+  forEachStmt(
+      Fn->getBody(),
+      [&](const Stmt *S) {
+        const auto *Call = dyn_cast<CallExpr>(S);
+        if (!Call || Call->getNumArgs() == 0 ||
+            !SM.isBeforeInTranslationUnit(Call->getBeginLoc(),
+                                          Detach->getBeginLoc()))
+          return;
+        const auto *Addr =
+            dyn_cast<UnaryOperator>(stripObject(Call->getArg(0)));
+        const auto *Ref =
+            Addr && Addr->getOpcode() == UO_AddrOf
+                ? dyn_cast<DeclRefExpr>(stripObject(Addr->getSubExpr()))
+                : nullptr;
+        if (!Ref || Ref->getDecl() != Tid)
+          return;
         if (std::optional<SpawnSite> Site = matchSpawn(Lib, Call, Ctx);
             Site && Site->Model && Site->Model->Kind == SpawnKind::Pthread &&
             (!Last || SM.isBeforeInTranslationUnit(Last->Call->getBeginLoc(),
                                                    Call->getBeginLoc())))
           Last = Site;
-    }
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
+      },
+      LambdaBodies::Skip);
   if (!Last)
     return std::nullopt;
   DetachedThread Out;
@@ -947,25 +914,16 @@ private:
                   llvm::function_ref<bool(const Expr *)> Ok) const {
     if (!Spawner || !Spawner->getBody())
       return false;
-    llvm::SmallVector<const Stmt *, 32> Work;
-    Work.push_back(Spawner->getBody());
-    while (!Work.empty()) {
-      const Stmt *S = Work.pop_back_val();
-      if (!S)
-        continue;
-      if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
-          DRE && DRE->getDecl() == VD && !Ok(DRE))
-        return false;
-      if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
+    return !anyStmt(Spawner->getBody(), [&](const Stmt *S) {
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+        return DRE->getDecl() == VD && !Ok(DRE);
+      if (const auto *LE = dyn_cast<LambdaExpr>(S))
         for (const LambdaCapture &C : LE->captures())
           if (C.capturesVariable() && C.getCapturedVar() == VD &&
               C.getCaptureKind() == LCK_ByRef)
-            return false; // the lambda may do anything with it
-      }
-      for (const Stmt *Child : S->children())
-        Work.push_back(Child);
-    }
-    return true;
+            return true; // the lambda may do anything with it
+      return false;
+    });
   }
 
   const DetachedThread &D;
