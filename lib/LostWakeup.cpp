@@ -121,7 +121,7 @@ struct WriteInfo {
 };
 
 /// What comes first after a statement.
-enum class Event { None, Notify, Acquire };
+enum class Event : std::uint8_t { None, Notify, Acquire };
 
 class Finder {
 public:
@@ -159,6 +159,17 @@ private:
   /// to stop.
   void forEachAfter(const Stmt *S, llvm::function_ref<bool(const Stmt *)> F);
   const void *heldAt(const Stmt *S, const ValueDecl *Mutex);
+  const void *firstBefore(const Stmt *S, llvm::ArrayRef<const Stmt *> Chain,
+                          const Stmt *Body,
+                          llvm::function_ref<const void *(const Stmt *)> F);
+  bool guardLockedAt(const VarDecl *VD, const DeclStmt *DS, const Stmt *S,
+                     const Stmt *Body, bool Deferred);
+  const VarDecl *guardHolding(const Stmt *Child, const Stmt *S,
+                              const ValueDecl *Mutex, const Stmt *Body);
+  const CallExpr *unknownLockCall(const Stmt *Child,
+                                  const ValueDecl *Mutex) const;
+  const CXXMemberCallExpr *lockedByCall(const Stmt *S, const ValueDecl *Mutex,
+                                        const Stmt *Body) const;
   bool heldOnEntry(const FunctionDecl *FD, const ValueDecl *Mutex,
                    unsigned Depth);
   bool onlyFromConstructors(const FunctionDecl *FD, unsigned Depth);
@@ -175,7 +186,21 @@ private:
 
   // --- Rules ---------------------------------------------------------------
   void writeRules(const WriteInfo &Wr, std::vector<LostWakeupFinding> &Out);
+  bool isWait(const Stmt *Y) const;
+  const CXXMemberCallExpr *notifyBeforeWrite(const WriteInfo &Wr,
+                                             const WaitInfo &W);
   void notifyOneRule(std::vector<LostWakeupFinding> &Out);
+  struct CloseWrite {
+    const Expr *E = nullptr;
+    const ValueDecl *Var = nullptr;
+    bool AlsoAll = false; ///< the function also notifies every waiter
+  };
+  CloseWrite closeBefore(const CXXMemberCallExpr *N, const ValueDecl *CV,
+                         const FunctionDecl *FD);
+  bool handedBack(const ValueDecl *CV, const ValueDecl *ClosedVar);
+  bool severalWaiters(const ValueDecl *CV, LostWakeupFinding &F);
+  void notifyOneAt(const CXXMemberCallExpr *N, const FunctionDecl *FD,
+                   std::vector<LostWakeupFinding> &Out);
   void fixWrite(LostWakeupFinding &F, const WriteInfo &Wr);
 
   TaskAnalysis &TA;
@@ -282,7 +307,7 @@ const ValueDecl *Finder::sharedVariable(const Expr *E,
   }
   if (!D)
     return nullptr;
-  QualType T = D->getType().getNonReferenceType();
+  const QualType T = D->getType().getNonReferenceType();
   if (T.isConstQualified() || Lib.conditionVariable(T) || Lib.mutexModel(T) ||
       Lib.lockGuard(T))
     return nullptr;
@@ -386,7 +411,7 @@ void Finder::collectWait(const CallExpr *Call, const Expr *Object,
   llvm::DenseSet<const FunctionDecl *> Seen;
   const unsigned N = Call->getNumArgs();
   if (N >= 2) {
-    TaskCallable Pred = resolveCallable(Call->getArg(N - 1), Lib, Ctx);
+    const TaskCallable Pred = resolveCallable(Call->getArg(N - 1), Lib, Ctx);
     if (Pred.Function && Pred.body()) {
       W.Predicate = Pred.Function;
       Predicates.insert(Pred.Function);
@@ -479,7 +504,7 @@ std::optional<WriteInfo> Finder::writeOf(const Expr *E) const {
     if (!MD || MD->isConst() || isa<CXXConversionDecl>(MD) ||
         !MC->getImplicitObjectArgument())
       return std::nullopt;
-    QualType R = MD->getReturnType();
+    const QualType R = MD->getReturnType();
     const bool Discarded = isa_and_nonnull<CompoundStmt>(
         parentOf(*static_cast<const Stmt *>(E), Ctx).get<Stmt>());
     if (!(R->isVoidType() || R->isScalarType()) || R->isPointerType())
@@ -538,6 +563,136 @@ void Finder::forEachAfter(const Stmt *S,
   }
 }
 
+/// Calls \p F on each statement before \p S in its block and in the blocks
+/// around it (\p Chain, from enclosingFunction), up to \p Body; returns the
+/// first non-null answer.
+const void *
+Finder::firstBefore(const Stmt *S, llvm::ArrayRef<const Stmt *> Chain,
+                    const Stmt *Body,
+                    llvm::function_ref<const void *(const Stmt *)> F) {
+  const Stmt *Prev = S;
+  for (const Stmt *P : Chain) {
+    if (const auto *CS = dyn_cast<CompoundStmt>(P))
+      for (const Stmt *Child : CS->body()) {
+        if (Child == Prev)
+          break;
+        if (const void *Found = F(Child))
+          return Found;
+      }
+    if (P == Body)
+      break;
+    Prev = P;
+  }
+  return nullptr;
+}
+
+/// Whether guard \p VD, declared by \p DS, holds its mutex at \p S: the
+/// last lock() or unlock() on it before S decides, else whether it was
+/// constructed locked (not \p Deferred).
+bool Finder::guardLockedAt(const VarDecl *VD, const DeclStmt *DS,
+                           const Stmt *S, const Stmt *Body, bool Deferred) {
+  bool Held = !Deferred;
+  forEachStmt(
+      Body,
+      [&](const Stmt *X) {
+        const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
+        if (!MC || !isBefore(DS, MC) || !isBefore(MC, S))
+          return;
+        const ValueDecl *K =
+            StopAwareness::objectKey(MC->getImplicitObjectArgument());
+        if (canon(K) != VD->getCanonicalDecl())
+          return;
+        const SyncOp Op = Lib.syncOp(MC);
+        if (Op == SyncOp::Lock)
+          Held = true;
+        else if (Op == SyncOp::Unlock)
+          Held = false;
+      },
+      LambdaBodies::Skip);
+  return Held;
+}
+
+/// A lock guard of \p Mutex that \p Child (a statement before \p S)
+/// declares and that holds it at S.
+const VarDecl *Finder::guardHolding(const Stmt *Child, const Stmt *S,
+                                    const ValueDecl *Mutex, const Stmt *Body) {
+  const auto *DS = dyn_cast<DeclStmt>(Child);
+  if (!DS)
+    return nullptr;
+  for (const Decl *D : DS->decls()) {
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD)
+      continue;
+    // An object that is not a modelled guard but is given the mutex (a
+    // guard of the project's own, a guard of a dependent type): assume it
+    // holds it.
+    if (!Lib.lockGuard(VD->getType()) && VD->getInit() &&
+        !Lib.mutexModel(VD->getType()) && namesDecl(VD->getInit(), Mutex))
+      return VD;
+    bool Deferred = false;
+    if (guardedMutex(VD, Mutex, &Deferred) &&
+        guardLockedAt(VD, DS, S, Body, Deferred))
+      return VD;
+  }
+  return nullptr;
+}
+
+/// A call in \p Child that the models do not know and that is given
+/// \p Mutex (a lock helper, try_lock): assume it leaves the mutex held.
+const CallExpr *Finder::unknownLockCall(const Stmt *Child,
+                                        const ValueDecl *Mutex) const {
+  const CallExpr *Unknown = nullptr;
+  anyStmt(
+      Child,
+      [&](const Stmt *X) {
+        const auto *Call = dyn_cast<CallExpr>(X);
+        const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
+        if (!Call || (MC && Lib.syncOp(MC) != SyncOp::None))
+          return false;
+        for (const Expr *Arg : Call->arguments())
+          if (namesDecl(Arg, Mutex))
+            Unknown = Call;
+        if (MC && canon(StopAwareness::objectKey(
+                      MC->getImplicitObjectArgument())) == canon(Mutex))
+          Unknown = Call;
+        return Unknown != nullptr;
+      },
+      LambdaBodies::Skip);
+  return Unknown;
+}
+
+/// m.lock() ... m.unlock() in \p Body: the last of them before \p S, when
+/// it is a lock().
+const CXXMemberCallExpr *Finder::lockedByCall(const Stmt *S,
+                                              const ValueDecl *Mutex,
+                                              const Stmt *Body) const {
+  const CXXMemberCallExpr *Last = nullptr;
+  bool Held = false;
+  forEachStmt(
+      Body,
+      [&](const Stmt *X) {
+        const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
+        if (!MC || !isBefore(MC, S) ||
+            !Lib.mutexModel(MC->getImplicitObjectArgument()
+                                ->IgnoreParenImpCasts()
+                                ->getType()))
+          return;
+        const ValueDecl *K =
+            StopAwareness::objectKey(MC->getImplicitObjectArgument());
+        const SyncOp Op = Lib.syncOp(MC);
+        // A lock of what may be the mutex counts; an unlock only of the mutex.
+        if (Op == SyncOp::Lock ? !mayBeSame(K, Mutex)
+                               : canon(K) != canon(Mutex))
+          return;
+        if (Op == SyncOp::Lock || Op == SyncOp::Unlock) {
+          Held = Op == SyncOp::Lock;
+          Last = MC;
+        }
+      },
+      LambdaBodies::Skip);
+  return Held ? Last : nullptr;
+}
+
 /// What holds \p Mutex at \p S in its function (a lock guard variable, or
 /// the lock() call), or null when it is not held.
 const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
@@ -547,116 +702,17 @@ const void *Finder::heldAt(const Stmt *S, const ValueDecl *Mutex) {
     return nullptr;
   const Stmt *Body = userBody(FD);
   // Lock guards declared before S in the blocks around it.
-  const Stmt *Prev = S;
-  for (const Stmt *P : Chain) {
-    if (const auto *CS = dyn_cast<CompoundStmt>(P))
-      for (const Stmt *Child : CS->body()) {
-        if (Child == Prev)
-          break;
-        const auto *DS = dyn_cast<DeclStmt>(Child);
-        if (!DS)
-          continue;
-        for (const Decl *D : DS->decls()) {
-          const auto *VD = dyn_cast<VarDecl>(D);
-          bool Deferred = false;
-          if (!VD)
-            continue;
-          // An object that is not a modelled guard but is given the mutex
-          // (a guard of the project's own, a guard of a dependent type):
-          // assume it holds it.
-          if (!Lib.lockGuard(VD->getType()) && VD->getInit() &&
-              !Lib.mutexModel(VD->getType()) && namesDecl(VD->getInit(), Mutex))
-            return VD;
-          if (!guardedMutex(VD, Mutex, &Deferred))
-            continue;
-          // The last lock() or unlock() on the guard before S decides.
-          bool Held = !Deferred;
-          anyStmt(
-              Body,
-              [&](const Stmt *X) {
-                const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
-                if (!MC || !isBefore(DS, MC) || !isBefore(MC, S))
-                  return false;
-                const ValueDecl *K =
-                    StopAwareness::objectKey(MC->getImplicitObjectArgument());
-                if (canon(K) != VD->getCanonicalDecl())
-                  return false;
-                SyncOp Op = Lib.syncOp(MC);
-                if (Op == SyncOp::Lock)
-                  Held = true;
-                else if (Op == SyncOp::Unlock)
-                  Held = false;
-                return false;
-              },
-              LambdaBodies::Skip);
-          if (Held)
-            return VD;
-        }
-      }
-    if (P == Body)
-      break;
-    Prev = P;
-  }
-  // A call the models do not know that is given the mutex (a lock helper,
-  // try_lock) in a statement before S of the blocks around it: assume it
-  // leaves the mutex held.
-  Prev = S;
-  for (const Stmt *P : Chain) {
-    if (const auto *CS = dyn_cast<CompoundStmt>(P))
-      for (const Stmt *Child : CS->body()) {
-        if (Child == Prev)
-          break;
-        const Stmt *Unknown = nullptr;
-        anyStmt(
-            Child,
-            [&](const Stmt *X) {
-              const auto *Call = dyn_cast<CallExpr>(X);
-              const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
-              if (!Call || (MC && Lib.syncOp(MC) != SyncOp::None))
-                return false;
-              for (const Expr *Arg : Call->arguments())
-                if (namesDecl(Arg, Mutex))
-                  Unknown = Call;
-              if (MC && canon(StopAwareness::objectKey(
-                            MC->getImplicitObjectArgument())) == canon(Mutex))
-                Unknown = Call;
-              return Unknown != nullptr;
-            },
-            LambdaBodies::Skip);
-        if (Unknown)
-          return Unknown;
-      }
-    if (P == Body)
-      break;
-    Prev = P;
-  }
-  // m.lock() ... m.unlock(): the last of them before S decides.
-  const CXXMemberCallExpr *Last = nullptr;
-  bool Held = false;
-  anyStmt(
-      Body,
-      [&](const Stmt *X) {
-        const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
-        if (!MC || !isBefore(MC, S) ||
-            !Lib.mutexModel(MC->getImplicitObjectArgument()
-                                ->IgnoreParenImpCasts()
-                                ->getType()))
-          return false;
-        const ValueDecl *K =
-            StopAwareness::objectKey(MC->getImplicitObjectArgument());
-        SyncOp Op = Lib.syncOp(MC);
-        // A lock of what may be the mutex counts; an unlock only of the mutex.
-        if (Op == SyncOp::Lock ? !mayBeSame(K, Mutex)
-                               : canon(K) != canon(Mutex))
-          return false;
-        if (Op == SyncOp::Lock || Op == SyncOp::Unlock) {
-          Held = Op == SyncOp::Lock;
-          Last = MC;
-        }
-        return false;
-      },
-      LambdaBodies::Skip);
-  return Held ? Last : nullptr;
+  if (const void *Guard = firstBefore(S, Chain, Body, [&](const Stmt *Child) {
+        return guardHolding(Child, S, Mutex, Body);
+      }))
+    return Guard;
+  // A call the models do not know that is given the mutex, in a statement
+  // before S of the blocks around it.
+  if (const void *Call = firstBefore(S, Chain, Body, [&](const Stmt *Child) {
+        return unknownLockCall(Child, Mutex);
+      }))
+    return Call;
+  return lockedByCall(S, Mutex, Body);
 }
 
 /// Whether \p FD runs with \p Mutex held from its start: it says so (a
@@ -768,7 +824,7 @@ bool Finder::isNotifyOf(const Stmt *X, const ValueDecl *CondVar) const {
   const auto *MC = dyn_cast<CXXMemberCallExpr>(X);
   if (!MC)
     return false;
-  SyncOp Op = Lib.syncOp(MC);
+  const SyncOp Op = Lib.syncOp(MC);
   if (Op != SyncOp::NotifyOne && Op != SyncOp::NotifyAll)
     return false;
   const ValueDecl *K =
@@ -891,16 +947,65 @@ bool Finder::afterJoinOrBeforeSpawn(const WriteInfo &W) {
 
 // --- Rules -------------------------------------------------------------------
 
+/// Whether \p Y blocks: a blocking wait or a wait the models know (also
+/// unresolved in a template).
+bool Finder::isWait(const Stmt *Y) const {
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
+    if (!Lib.blockingWait(MC).empty() || Lib.syncOp(MC) == SyncOp::Wait ||
+        Lib.syncOp(MC) == SyncOp::TimedWait)
+      return true;
+  if (const auto *C = dyn_cast<CallExpr>(Y))
+    if (const auto *U =
+            dyn_cast<UnresolvedMemberExpr>(C->getCallee()->IgnoreParens()))
+      return !U->isImplicitAccess() && U->getMemberName().isIdentifier() &&
+             Lib.syncOp(U->getBaseType(),
+                        U->getMemberName().getAsIdentifierInfo()->getName()) !=
+                 SyncOp::None;
+  return false;
+}
+
+/// Rule 2: a notification of the wait's condition variable before the
+/// write \p Wr in its function, that reaches the write with no wait in
+/// between and not in the same critical section.
+const CXXMemberCallExpr *Finder::notifyBeforeWrite(const WriteInfo &Wr,
+                                                   const WaitInfo &W) {
+  const CXXMemberCallExpr *Before = nullptr;
+  anyStmt(
+      userBody(Wr.FD),
+      [&](const Stmt *X) {
+        if (!isNotifyOf(X, W.CondVar) || !isBefore(X, Wr.E))
+          return false;
+        // A wait between them starts another round: the write answers some
+        // other notification.
+        bool Reaches = false, Blocked = false;
+        forEachAfter(X, [&](const Stmt *Y) {
+          Reaches = Y == Wr.E;
+          if (isWait(Y))
+            Blocked = true;
+          return Reaches || Blocked;
+        });
+        if (Blocked || !Reaches)
+          return false;
+        const void *AtNotify = heldAt(X, W.Mutex);
+        if (AtNotify && AtNotify == heldAt(Wr.E, W.Mutex))
+          return false; // one critical section
+        Before = cast<CXXMemberCallExpr>(X);
+        return true;
+      },
+      LambdaBodies::Skip);
+  return Before;
+}
+
 void Finder::writeRules(const WriteInfo &Wr,
                         std::vector<LostWakeupFinding> &Out) {
   auto It = WaitsReading.find(canon(Wr.Var));
   if (It == WaitsReading.end())
     return;
-  for (unsigned I : It->second) {
+  for (const unsigned I : It->second) {
     const WaitInfo &W = Waits[I];
     const bool Held = heldAt(Wr.E, W.Mutex) || heldOnEntry(Wr.FD, W.Mutex, 0);
     const CXXMemberCallExpr *Notify = nullptr;
-    Event E = firstEventAfter(Wr.E, W, &Notify, /*NotifyOnly=*/Held);
+    const Event E = firstEventAfter(Wr.E, W, &Notify, /*NotifyOnly=*/Held);
     if (E == Event::Acquire)
       continue; // serialised with the waiter before the notification
     LostWakeupFinding F;
@@ -938,46 +1043,7 @@ void Finder::writeRules(const WriteInfo &Wr,
     // well consume what the waiter waits for.
     if (W.FD == Wr.FD || Wr.MemberCall)
       continue; // the waiter's own update of its condition
-    const CXXMemberCallExpr *Before = nullptr;
-    anyStmt(
-        userBody(Wr.FD),
-        [&](const Stmt *X) {
-          if (!isNotifyOf(X, W.CondVar) || !isBefore(X, Wr.E))
-            return false;
-          // A wait between them starts another round: the write answers some
-          // other notification.
-          bool Reaches = false, Blocked = false;
-          forEachAfter(X, [&](const Stmt *Y) {
-            Reaches = Y == Wr.E;
-            if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
-              if (!Lib.blockingWait(MC).empty() ||
-                  Lib.syncOp(MC) == SyncOp::Wait ||
-                  Lib.syncOp(MC) == SyncOp::TimedWait)
-                Blocked = true;
-            if (const auto *C = dyn_cast<CallExpr>(Y))
-              if (const auto *U = dyn_cast<UnresolvedMemberExpr>(
-                      C->getCallee()->IgnoreParens()))
-                if (!U->isImplicitAccess() &&
-                    U->getMemberName().isIdentifier() &&
-                    Lib.syncOp(
-                        U->getBaseType(),
-                        U->getMemberName().getAsIdentifierInfo()->getName()) !=
-                        SyncOp::None)
-                  Blocked = true;
-            return Reaches || Blocked;
-          });
-          if (Blocked)
-            return false;
-          if (!Reaches)
-            return false;
-          const void *AtNotify = heldAt(X, W.Mutex);
-          if (AtNotify && AtNotify == heldAt(Wr.E, W.Mutex))
-            return false; // one critical section
-          Before = cast<CXXMemberCallExpr>(X);
-          return true;
-        },
-        LambdaBodies::Skip);
-    if (Before) {
+    if (const CXXMemberCallExpr *Before = notifyBeforeWrite(Wr, W)) {
       F.K = LostWakeupFinding::NotifyBeforeWrite;
       F.Notify = Before;
       Out.push_back(std::move(F));
@@ -1049,7 +1115,7 @@ void Finder::neverNotifiedRule(const WriteInfo &Wr,
   auto It = WaitsReading.find(canon(Wr.Var));
   if (It == WaitsReading.end())
     return;
-  for (unsigned I : It->second) {
+  for (const unsigned I : It->second) {
     const WaitInfo &W = Waits[I];
     if (!W.Predicate || W.Timed || W.FD == Wr.FD)
       continue;
@@ -1066,7 +1132,7 @@ void Finder::neverNotifiedRule(const WriteInfo &Wr,
       continue;
     // Any notification of the condition variable in the function (before
     // or after, in a callee) or after a call of it.
-    bool Notified = anyStmt(
+    const bool Notified = anyStmt(
         userBody(Wr.FD),
         [&](const Stmt *X) {
           return eventOf(X, W, 0, nullptr, /*NotifyOnly=*/true) ==
@@ -1126,143 +1192,158 @@ bool Finder::reaches(const FunctionDecl *Task, const FunctionDecl *Target) {
   return false;
 }
 
+/// The close before notify_one \p N in \p FD: a constant written to a
+/// variable that the waits on \p CV read, with the notify after it; and
+/// whether FD also notifies every waiter of CV.
+Finder::CloseWrite Finder::closeBefore(const CXXMemberCallExpr *N,
+                                       const ValueDecl *CV,
+                                       const FunctionDecl *FD) {
+  CloseWrite Out;
+  forEachStmt(
+      userBody(FD),
+      [&](const Stmt *Y) {
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
+          if (Lib.syncOp(MC) == SyncOp::NotifyAll && isNotifyOf(MC, CV))
+            Out.AlsoAll = true;
+        const auto *E = dyn_cast<Expr>(Y);
+        std::optional<WriteInfo> W = E ? writeOf(E) : std::nullopt;
+        if (Out.E || !W || !W->BoolLiteral || !isBefore(E, N))
+          return;
+        bool ReadByCV = false;
+        for (const unsigned I : WaitsReading[canon(W->Var)])
+          ReadByCV |= canon(Waits[I].CondVar) == canon(CV);
+        if (!ReadByCV)
+          return;
+        bool Follows = false;
+        forEachAfter(E, [&](const Stmt *Z) {
+          Follows = Z == N;
+          return Follows;
+        });
+        if (Follows) {
+          Out.E = E;
+          Out.Var = W->Var;
+        }
+      },
+      LambdaBodies::Skip);
+  return Out;
+}
+
+/// A hand-off, not a close: a waiter on \p CV takes \p ClosedVar back
+/// (`ready_ = false` after its wait), so one wake-up is what is meant.
+bool Finder::handedBack(const ValueDecl *CV, const ValueDecl *ClosedVar) {
+  for (const WaitInfo &W : Waits)
+    if (canon(W.CondVar) == canon(CV) &&
+        anyStmt(
+            userBody(W.FD),
+            [&](const Stmt *Y) {
+              const auto *E = dyn_cast<Expr>(Y);
+              std::optional<WriteInfo> Wr = E ? writeOf(E) : std::nullopt;
+              return Wr && canon(Wr->Var) == canon(ClosedVar);
+            },
+            LambdaBodies::Skip))
+      return true;
+  return false;
+}
+
+/// Several threads wait on \p CV: a task that waits on it started in a loop
+/// or by two spawns, or waits in two functions no one task runs. Sets the
+/// first wait, where the other waiters come from and why in \p F.
+bool Finder::severalWaiters(const ValueDecl *CV, LostWakeupFinding &F) {
+  LostWakeupFinding::WaitersKind WK = LostWakeupFinding::SpawnInLoop;
+  llvm::SmallVector<const FunctionDecl *, 4> Roots;
+  SourceLocation FirstWait, OtherWait, Why;
+  for (const WaitInfo &W : Waits) {
+    if (canon(W.CondVar) != canon(CV))
+      continue;
+    if (FirstWait.isInvalid())
+      FirstWait = W.Loc;
+    const FunctionDecl *Root = nullptr;
+    unsigned Starts = 0;
+    for (const SpawnSite &S : Spawns) {
+      if (!S.Task.Function || !reaches(S.Task.Function, W.FD))
+        continue;
+      Root = S.Task.Function;
+      ++Starts;
+      llvm::SmallVector<const Stmt *, 8> SChain;
+      enclosingFunction(S.Call, Ctx, &SChain);
+      for (const Stmt *P : SChain)
+        if (isRepeatingLoop(P, Ctx) && Why.isInvalid()) {
+          const std::optional<uint64_t> Trips = constantTripCount(P, Ctx);
+          if (!Trips || *Trips > 1) {
+            Why = S.Call->getBeginLoc();
+            WK = LostWakeupFinding::SpawnInLoop;
+          }
+        }
+      if (Starts == 2 && Why.isInvalid()) {
+        Why = S.Call->getBeginLoc();
+        WK = LostWakeupFinding::SecondSpawn;
+      }
+    }
+    if (!Root)
+      Root = rootOf(W.FD);
+    if (!llvm::is_contained(Roots, Root->getCanonicalDecl())) {
+      Roots.push_back(Root->getCanonicalDecl());
+      if (Roots.size() == 2 && OtherWait.isInvalid())
+        OtherWait = W.Loc;
+    }
+  }
+  if (Why.isInvalid() && Roots.size() >= 2) {
+    Why = OtherWait;
+    WK = LostWakeupFinding::OtherRole;
+  }
+  if (Why.isInvalid())
+    return false;
+  F.WaitLoc = FirstWait;
+  F.WaitersLoc = Why;
+  F.WK = WK;
+  return true;
+}
+
+/// Rule 4 at one notify_one \p N of \p FD.
+void Finder::notifyOneAt(const CXXMemberCallExpr *N, const FunctionDecl *FD,
+                         std::vector<LostWakeupFinding> &Out) {
+  const ValueDecl *CV = StopAwareness::objectKey(N->getImplicitObjectArgument());
+  if (!CV)
+    return;
+  // Notifying in a loop wakes one waiter per round.
+  llvm::SmallVector<const Stmt *, 8> Chain;
+  enclosingFunction(N, Ctx, &Chain);
+  for (const Stmt *P : Chain)
+    if (isRepeatingLoop(P, Ctx))
+      return;
+  const CloseWrite Close = closeBefore(N, CV, FD);
+  if (!Close.E || Close.AlsoAll || handedBack(CV, Close.Var))
+    return;
+  LostWakeupFinding F;
+  if (!severalWaiters(CV, F))
+    return;
+  F.K = LostWakeupFinding::NotifyOneOnClose;
+  F.Notify = N;
+  F.Write = Close.E;
+  F.Variable = Close.Var;
+  F.CondVar = CV;
+  const ConditionVariableModel *M =
+      Lib.conditionVariable(N->getImplicitObjectArgument()->getType());
+  const auto *ME = dyn_cast<MemberExpr>(N->getCallee()->IgnoreParens());
+  if (M && !M->NotifyAll.empty() && ME && inFile(ME->getMemberLoc()))
+    F.Fix.push_back(FixItHint::CreateReplacement(
+        CharSourceRange::getTokenRange(ME->getMemberLoc()),
+        M->NotifyAll.front()));
+  Out.push_back(std::move(F));
+}
+
 /// Rule 4: a close (a constant written to a wait-condition variable) that
 /// notifies one waiter when several threads can wait.
 void Finder::notifyOneRule(std::vector<LostWakeupFinding> &Out) {
-  auto Reaches = [&](const FunctionDecl *Task, const FunctionDecl *Target) {
-    return reaches(Task, Target);
-  };
   for (const FunctionDecl *FD : Functions) {
     if (isa<CXXConstructorDecl>(FD))
       continue;
-    anyStmt(
+    forEachStmt(
         userBody(FD),
         [&](const Stmt *X) {
           const auto *N = dyn_cast<CXXMemberCallExpr>(X);
-          if (!N || Lib.syncOp(N) != SyncOp::NotifyOne)
-            return false;
-          const ValueDecl *CV =
-              StopAwareness::objectKey(N->getImplicitObjectArgument());
-          if (!CV)
-            return false;
-          // Notifying in a loop wakes one waiter per round.
-          llvm::SmallVector<const Stmt *, 8> Chain;
-          enclosingFunction(N, Ctx, &Chain);
-          for (const Stmt *P : Chain)
-            if (isRepeatingLoop(P, Ctx))
-              return false;
-          // A close before it: a constant written to a variable that the
-          // waits on CV read, with the notify after it.
-          const Expr *Close = nullptr;
-          const ValueDecl *ClosedVar = nullptr;
-          bool AlsoAll = false;
-          anyStmt(
-              userBody(FD),
-              [&](const Stmt *Y) {
-                if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Y))
-                  if (Lib.syncOp(MC) == SyncOp::NotifyAll && isNotifyOf(MC, CV))
-                    AlsoAll = true;
-                const auto *E = dyn_cast<Expr>(Y);
-                std::optional<WriteInfo> W = E ? writeOf(E) : std::nullopt;
-                if (Close || !W || !W->BoolLiteral || !isBefore(E, N))
-                  return false;
-                bool ReadByCV = false;
-                for (unsigned I : WaitsReading[canon(W->Var)])
-                  ReadByCV |= canon(Waits[I].CondVar) == canon(CV);
-                if (!ReadByCV)
-                  return false;
-                bool Follows = false;
-                forEachAfter(E, [&](const Stmt *Z) {
-                  Follows = Z == N;
-                  return Follows;
-                });
-                if (Follows) {
-                  Close = E;
-                  ClosedVar = W->Var;
-                }
-                return false;
-              },
-              LambdaBodies::Skip);
-          if (!Close || AlsoAll)
-            return false;
-          // A hand-off, not a close: a waiter takes the value back (`ready_ =
-          // false` after its wait), so one wake-up is what is meant.
-          for (const WaitInfo &W : Waits)
-            if (canon(W.CondVar) == canon(CV) &&
-                anyStmt(
-                    userBody(W.FD),
-                    [&](const Stmt *Y) {
-                      const auto *E = dyn_cast<Expr>(Y);
-                      std::optional<WriteInfo> Wr =
-                          E ? writeOf(E) : std::nullopt;
-                      return Wr && canon(Wr->Var) == canon(ClosedVar);
-                    },
-                    LambdaBodies::Skip))
-              return false;
-          // Several waiters: a task that waits on CV started in a loop or by
-          // two spawns, or waits in two functions no one task runs.
-          LostWakeupFinding::WaitersKind WK = LostWakeupFinding::SpawnInLoop;
-          llvm::SmallVector<const FunctionDecl *, 4> Roots;
-          SourceLocation FirstWait, OtherWait, Why;
-          for (const WaitInfo &W : Waits) {
-            if (canon(W.CondVar) != canon(CV))
-              continue;
-            if (FirstWait.isInvalid())
-              FirstWait = W.Loc;
-            const FunctionDecl *Root = nullptr;
-            unsigned Starts = 0;
-            for (const SpawnSite &S : Spawns) {
-              if (!S.Task.Function || !Reaches(S.Task.Function, W.FD))
-                continue;
-              Root = S.Task.Function;
-              ++Starts;
-              llvm::SmallVector<const Stmt *, 8> SChain;
-              enclosingFunction(S.Call, Ctx, &SChain);
-              for (const Stmt *P : SChain)
-                if (isRepeatingLoop(P, Ctx) && Why.isInvalid()) {
-                  std::optional<uint64_t> Trips = constantTripCount(P, Ctx);
-                  if (!Trips || *Trips > 1) {
-                    Why = S.Call->getBeginLoc();
-                    WK = LostWakeupFinding::SpawnInLoop;
-                  }
-                }
-              if (Starts == 2 && Why.isInvalid()) {
-                Why = S.Call->getBeginLoc();
-                WK = LostWakeupFinding::SecondSpawn;
-              }
-            }
-            if (!Root)
-              Root = rootOf(W.FD);
-            if (!llvm::is_contained(Roots, Root->getCanonicalDecl())) {
-              Roots.push_back(Root->getCanonicalDecl());
-              if (Roots.size() == 2 && OtherWait.isInvalid())
-                OtherWait = W.Loc;
-            }
-          }
-          if (Why.isInvalid() && Roots.size() >= 2) {
-            Why = OtherWait;
-            WK = LostWakeupFinding::OtherRole;
-          }
-          if (Why.isInvalid())
-            return false;
-          LostWakeupFinding F;
-          F.K = LostWakeupFinding::NotifyOneOnClose;
-          F.Notify = N;
-          F.Write = Close;
-          F.Variable = ClosedVar;
-          F.CondVar = CV;
-          F.WaitLoc = FirstWait;
-          F.WaitersLoc = Why;
-          F.WK = WK;
-          const ConditionVariableModel *M =
-              Lib.conditionVariable(N->getImplicitObjectArgument()->getType());
-          const auto *ME = dyn_cast<MemberExpr>(N->getCallee()->IgnoreParens());
-          if (M && !M->NotifyAll.empty() && ME && inFile(ME->getMemberLoc()))
-            F.Fix.push_back(FixItHint::CreateReplacement(
-                CharSourceRange::getTokenRange(ME->getMemberLoc()),
-                M->NotifyAll.front()));
-          Out.push_back(std::move(F));
-          return false;
+          if (N && Lib.syncOp(N) == SyncOp::NotifyOne)
+            notifyOneAt(N, FD, Out);
         },
         LambdaBodies::Skip);
   }

@@ -274,7 +274,7 @@ void StopAwareness::scanStopPath(const FunctionDecl *FD, const Stmt *Body) {
         for (const Expr *A : Args) {
           if (!A || Lib.isStopTokenType(A->getType()))
             continue;
-          TaskCallable C = resolveCallable(A, Lib, Ctx);
+          const TaskCallable C = resolveCallable(A, Lib, Ctx);
           if (C.Function)
             addWakersOf(C.body(), 0);
         }

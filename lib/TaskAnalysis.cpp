@@ -32,7 +32,7 @@ bool TaskAnalysis::hasWayOut(const Stmt *Loop) {
   if (It != WayOut.end())
     return It->second;
   auto EndsProcess = [this](const CallExpr *C) { return endsProcess(C); };
-  bool Result = taskleak::hasWayOut(Loop, EndsProcess);
+  const bool Result = taskleak::hasWayOut(Loop, EndsProcess);
   WayOut[Loop] = Result;
   return Result;
 }

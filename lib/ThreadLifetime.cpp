@@ -683,7 +683,7 @@ resolveDetach(const CallExpr *Detach, const Library &Lib, ASTContext &Ctx) {
     if (const auto *VD = dyn_cast<VarDecl>(D))
       if (const CXXConstructExpr *Init = startedThread(VD->getInit(), Lib))
         T.Uses.push_back({ThreadUseKind::Spawn, Init, Init});
-    UseFinder(D, Lib, Ctx, T).TraverseStmt(const_cast<Stmt *>(Fn->getBody()));
+    UseFinder(D, Lib, Ctx, T).TraverseStmt(Fn->getBody());
     sortUses(T, Ctx.getSourceManager());
     const SourceManager &SM = Ctx.getSourceManager();
     for (const ThreadUse &U : T.Uses)
@@ -713,14 +713,13 @@ std::optional<BorrowedState> borrowedState(const SpawnSite &S) {
   if (!S.Lib)
     return std::nullopt;
   const Library &Lib = *S.Lib;
-  auto isSharedPtr = [&](QualType T) { return Lib.keepsAlive(T); };
   if (const LambdaExpr *L = S.Task.Lambda) {
     for (const LambdaCapture &C : L->captures())
       if (C.getCaptureKind() == LCK_ByCopy && C.capturesVariable() &&
-          isSharedPtr(C.getCapturedVar()->getType()))
+          Lib.keepsAlive(C.getCapturedVar()->getType()))
         return std::nullopt; // it keeps the object alive
     for (const FieldDecl *F : L->getLambdaClass()->fields())
-      if (isSharedPtr(F->getType()))
+      if (Lib.keepsAlive(F->getType()))
         return std::nullopt; // an init-capture of a shared_ptr
     for (const LambdaCapture &C : L->captures()) {
       if (C.getCaptureKind() == LCK_This)
@@ -768,7 +767,7 @@ public:
       return {StopReach::Unknown, nullptr};
     if (!L.StopTest)
       return {StopReach::Nobody, nullptr};
-    Fate F = ofExpr(L.StopTest, 0);
+    const Fate F = ofExpr(L.StopTest, 0);
     switch (F.K) {
     case Kind::Outlives:
       return {StopReach::Outlives, nullptr};
@@ -781,14 +780,14 @@ public:
 
 private:
   /// Neutral: a constant, which no one sets.
-  enum class Kind { Neutral, Nobody, Outlives, Unknown };
+  enum class Kind : std::uint8_t { Neutral, Nobody, Outlives, Unknown };
   struct Fate {
     Kind K = Kind::Unknown;
     const ValueDecl *Local = nullptr;
   };
 
   static Fate combine(const Fate &A, const Fate &B) {
-    for (Kind K : {Kind::Outlives, Kind::Unknown, Kind::Nobody})
+    for (const Kind K : {Kind::Outlives, Kind::Unknown, Kind::Nobody})
       if (A.K == K || B.K == K)
         return A.K == K ? A : B;
     return A;
@@ -887,7 +886,7 @@ private:
     const auto *SrcRef = dyn_cast_or_null<DeclRefExpr>(
         ignoreWrappers(Get->getImplicitObjectArgument()));
     const ValueDecl *Src = SrcRef ? SrcRef->getDecl() : nullptr;
-    if (!isSpawnerLocal(Src) ||
+    if (!Src || !isSpawnerLocal(Src) ||
         Lib.stopTokenKind(Src->getType()) != StopTokenKind::Source)
       return {};
     // Every use of the source hands out a token (no request_stop, no copy).

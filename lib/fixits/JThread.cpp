@@ -50,7 +50,7 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
       !VD->getTypeSourceInfo() || VD->getInitStyle() == VarDecl::CInit)
     return std::nullopt; // only `std::thread t(...)` / `std::thread t{...}`
   // One variable per declaration: the type we change is that variable's alone.
-  DynTypedNodeList DeclParents = getParents(Ctx, *VD);
+  const DynTypedNodeList DeclParents = getParents(Ctx, *VD);
   const auto *DS =
       DeclParents.size() == 1 ? DeclParents[0].get<DeclStmt>() : nullptr;
   if (!DS || !DS->isSingleDecl())
@@ -60,14 +60,14 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
       Op->isVariadic() || L->getBeginLoc().isMacroID())
     return std::nullopt;
   // The declared type must be spelled `std::thread`.
-  SourceRange TypeRange =
+  const SourceRange TypeRange =
       VD->getTypeSourceInfo()->getTypeLoc().getSourceRange();
   if (TypeRange.getBegin().isMacroID() ||
       Lexer::getSourceText(CharSourceRange::getTokenRange(TypeRange), SM, LO) !=
           From->Type)
     return std::nullopt;
   // A fresh name for the token.
-  StringRef LambdaText = Lexer::getSourceText(
+  const StringRef LambdaText = Lexer::getSourceText(
       CharSourceRange::getTokenRange(L->getSourceRange()), SM, LO);
   const char *Token = "token";
   if (llvm::Regex("(^|[^A-Za-z0-9_])token([^A-Za-z0-9_]|$)").match(LambdaText))
@@ -77,14 +77,14 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
   Fix.push_back(FixItHint::CreateReplacement(
       CharSourceRange::getTokenRange(TypeRange), To->Type));
   if (L->hasExplicitParameters()) {
-    TypeLoc TL = Op->getTypeSourceInfo()->getTypeLoc().IgnoreParens();
+    const TypeLoc TL = Op->getTypeSourceInfo()->getTypeLoc().IgnoreParens();
     auto FTL = TL.getAs<FunctionProtoTypeLoc>();
     if (!FTL || FTL.getLParenLoc().isMacroID())
       return std::nullopt;
     Fix.push_back(FixItHint::CreateInsertion(
         FTL.getLParenLoc().getLocWithOffset(1), To->StopToken + " " + Token));
   } else {
-    SourceLocation AfterIntroducer =
+    const SourceLocation AfterIntroducer =
         Lexer::getLocForEndOfToken(L->getIntroducerRange().getEnd(), 0, SM, LO);
     if (AfterIntroducer.isInvalid())
       return std::nullopt;
@@ -107,7 +107,7 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
     return std::nullopt;
   VarUses Uses(VD);
   Uses.TraverseStmt(Owner->getBody());
-  std::string Name = VD->getName().str();
+  const std::string Name = VD->getName().str();
   for (const DeclRefExpr *Use : Uses.Uses) {
     // Up through the const-qualifying cast of a call to a const member.
     DynTypedNodeList Parents = getParents(Ctx, *Use);
@@ -123,7 +123,7 @@ std::optional<FixIts> jthreadFix(const Library &Lib, const SpawnSite &S,
     if (!Call || !Call->getMethodDecl() ||
         !Call->getMethodDecl()->getIdentifier())
       return std::nullopt;
-    StringRef Method = Call->getMethodDecl()->getName();
+    const StringRef Method = Call->getMethodDecl()->getName();
     if (Library::isJoinableQuery(*From, Method))
       continue;
     if (!Library::isJoin(*From, Method) || Call->getBeginLoc().isMacroID())
