@@ -66,8 +66,7 @@ void LostWakeupCheck::check(const MatchFinder::MatchResult &Result) {
 }
 
 void LostWakeupCheck::noteWaiter(const LostWakeupFinding &F) {
-  diag(F.WaitLoc, "the waiter checks '%0' under '%1' here",
-       DiagnosticIDs::Note)
+  diag(F.WaitLoc, "the waiter checks '%0' under '%1' here", DiagnosticIDs::Note)
       << nameOf(F.Variable) << nameOf(F.Mutex);
 }
 
