@@ -364,7 +364,7 @@ const Stmt *openEndedLoopAround(const Expr *Detach, const Expr *Spawn,
                                 ASTContext &Ctx) {
   DynTypedNode Node = DynTypedNode::create(*Detach);
   for (int Guard = 0; Guard < 256; ++Guard) {
-    DynTypedNodeList Parents = getParents(Ctx, Node);
+    const DynTypedNodeList Parents = getParents(Ctx, Node);
     if (Parents.empty())
       return nullptr;
     Node = Parents[0];

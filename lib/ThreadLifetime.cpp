@@ -78,7 +78,7 @@ static ThreadUse classifyMemberCall(const MemberExpr *ME, const Expr *Cur,
   const auto *Call = MP.size() == 1 ? MP[0].get<CXXMemberCallExpr>() : nullptr;
   if (!Method || !Call || !Method->getIdentifier())
     return {ThreadUseKind::Escape, Use};
-  StringRef Name = Method->getName();
+  const StringRef Name = Method->getName();
   const ThreadClass *Class = Lib.threadClass(Cur->getType());
   if (Class && Library::isJoin(*Class, Name))
     return {ThreadUseKind::Join, Call};
@@ -106,7 +106,7 @@ static ThreadUse classifyCallArg(const CallExpr *Call, const Expr *Cur,
     for (unsigned I = 0; I < Call->getNumArgs() && I < FD->getNumParams(); ++I)
       if (Call->getArg(I)->IgnoreParenImpCasts() ==
           Cur->IgnoreParenImpCasts()) {
-        QualType PT = FD->getParamDecl(I)->getType();
+        const QualType PT = FD->getParamDecl(I)->getType();
         if (PT->isReferenceType() &&
             PT.getNonReferenceType().isConstQualified())
           return {ThreadUseKind::Neutral, Call};
