@@ -348,8 +348,8 @@ callsOf(llvm::ArrayRef<const SyncOp *> Ops) {
 
 } // namespace
 
-std::optional<ChannelConstruction> channelConstruction(const VarDecl *Var,
-                                                       const ChannelModel &M) {
+std::optional<ChannelConstruction>
+channelConstruction(const VarDecl *Var, const ChannelModel &M) {
   const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
       Var->getInit() ? Var->getInit()->IgnoreImplicit() : nullptr);
   if (!CE)
@@ -371,8 +371,7 @@ std::optional<BlockedSends> findBlockedSends(const VarDecl *Var,
   std::optional<SyncObject> Obj = analyzeSyncObject(Var, Lib, Ctx);
   if (!Obj || Obj->Escapes)
     return std::nullopt;
-  std::optional<ChannelConstruction> Construction =
-      channelConstruction(Var, *M);
+  std::optional<ChannelConstruction> Construction = channelConstruction(Var, *M);
   if (!Construction)
     return std::nullopt;
   std::optional<int64_t> Capacity = capacityOf(Var, *M, *Construction, Ctx);

@@ -50,9 +50,10 @@ DeclarationMatcher syncObjectCandidate(const Library &Lib, bool Channels) {
       hasAnyName(std::vector<StringRef>(Names.begin(), Names.end())));
   // Channels and wait groups may also be user classes that look like them
   // (Library::channelModel / waitGroupModel decide).
-  auto Candidate = namedDecl(anyOf(
-      Modelled, cxxRecordDecl(hasMethod(cxxMethodDecl(hasAnyName(
-                    Channels ? inferredSendNames() : inferredDoneNames()))))));
+  auto Candidate = namedDecl(
+      anyOf(Modelled, cxxRecordDecl(hasMethod(cxxMethodDecl(hasAnyName(
+                          Channels ? inferredSendNames()
+                                   : inferredDoneNames()))))));
   return varDecl(hasLocalStorage(), unless(parmVarDecl()),
                  unless(isExpansionInSystemHeader()),
                  hasType(hasUnqualifiedDesugaredType(

@@ -15,7 +15,7 @@ clang::ast_matchers::StatementMatcher spawnCandidate(const Library &Lib);
 /// Local variables whose type is a modelled channel (\p Channels) or wait
 /// group, bound to "var".
 clang::ast_matchers::DeclarationMatcher syncObjectCandidate(const Library &Lib,
-                                                            bool Channels);
+                                                           bool Channels);
 
 /// Function definitions outside system headers that may be task bodies on
 /// their own: coroutines and functions taking a stop token, bound to "func".

@@ -120,8 +120,7 @@ private:
                   ? 1
                   : 0;
           for (unsigned I = 0; I < Site->Task.BoundArgs.size(); ++I)
-            if (const DeclRefExpr *DRE =
-                    passedObject(Site->Task.BoundArgs[I])) {
+            if (const DeclRefExpr *DRE = passedObject(Site->Task.BoundArgs[I])) {
               Passed.insert(DRE);
               const ParmVarDecl *P = I >= Offset && I - Offset < Fn->getNumParams()
                                          ? Fn->getParamDecl(I - Offset)
@@ -279,8 +278,9 @@ private:
 
 } // namespace
 
-std::optional<SyncObject>
-analyzeSyncObject(const VarDecl *Var, const Library &Lib, ASTContext &Ctx) {
+std::optional<SyncObject> analyzeSyncObject(const VarDecl *Var,
+                                            const Library &Lib,
+                                            ASTContext &Ctx) {
   // A copyable channel is a handle (Go's channels, a shared_ptr to a queue):
   // a by-copy capture is the same channel. Wait groups and non-copyable
   // channels are values: a copy would be another object.

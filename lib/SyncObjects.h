@@ -1,5 +1,4 @@
-//===--- SyncObjects.h - channels and wait groups a function owns -*- C++
-//-*-===//
+//===--- SyncObjects.h - channels and wait groups a function owns -*- C++ -*-===//
 //
 // A channel or wait group that is a local variable of a function, and all
 // that happens to it there and in the tasks the function starts: which tasks
