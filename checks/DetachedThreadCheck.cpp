@@ -83,7 +83,7 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
     // (c) the detach gives up the last handle on a task that nobody can
     // stop any more (or, with ReportEveryLongRunning, on any long-running
     // task).
-    StopHandleFate Fate = stopHandleFate(*T, *Long, *Lib, Ctx);
+    const StopHandleFate Fate = stopHandleFate(*T, *Long, *Lib, Ctx);
     if (Fate.Reach == StopReach::Nobody) {
       if (Endless)
         diag(At, "detached thread never ends and the detach gives up the "

@@ -3,6 +3,7 @@
 #define TASKLEAK_CHECKS_LOSTWAKEUPCHECK_H
 
 #include "checks/TaskleakCheck.h"
+#include "lib/LostWakeup.h"
 
 namespace taskleak {
 
@@ -20,6 +21,14 @@ public:
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
+  /// One diagnostic builder per kind of finding (lib/LostWakeup.h); each
+  /// warns with its notes and fix-it.
+  void reportWriteWithoutMutex(const LostWakeupFinding &F);
+  void reportNotifyBeforeWrite(const LostWakeupFinding &F);
+  void reportNeverNotified(const LostWakeupFinding &F);
+  void reportNotifyOneOnClose(const LostWakeupFinding &F);
+  void noteWaiter(const LostWakeupFinding &F);
+
   const bool TimedWaits;
 };
 

@@ -5,9 +5,53 @@
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
+#include <algorithm>
+
 using namespace clang;
 
 namespace taskleak {
+
+bool walkStmts(const Stmt *S, llvm::function_ref<WalkStep(const Stmt *)> F,
+               LambdaBodies Lambdas) {
+  llvm::SmallVector<const Stmt *, 32> Work;
+  if (S)
+    Work.push_back(S);
+  while (!Work.empty()) {
+    const Stmt *X = Work.pop_back_val();
+    const WalkStep Step = F(X);
+    if (Step == WalkStep::Stop)
+      return true;
+    if (Step == WalkStep::SkipChildren ||
+        (Lambdas == LambdaBodies::Skip && isa<LambdaExpr>(X)))
+      continue;
+    // Pushed in reverse, so that they are visited in source order.
+    const size_t First = Work.size();
+    for (const Stmt *Child : X->children())
+      if (Child)
+        Work.push_back(Child);
+    std::reverse(Work.begin() + First, Work.end());
+  }
+  return false;
+}
+
+bool anyStmt(const Stmt *S, llvm::function_ref<bool(const Stmt *)> P,
+             LambdaBodies Lambdas) {
+  return walkStmts(
+      S,
+      [&](const Stmt *X) { return P(X) ? WalkStep::Stop : WalkStep::Continue; },
+      Lambdas);
+}
+
+void forEachStmt(const Stmt *S, llvm::function_ref<void(const Stmt *)> F,
+                 LambdaBodies Lambdas) {
+  walkStmts(
+      S,
+      [&](const Stmt *X) {
+        F(X);
+        return WalkStep::Continue;
+      },
+      Lambdas);
+}
 
 bool isLoop(const Stmt *S) {
   return isa_and_nonnull<WhileStmt, ForStmt, DoStmt, CXXForRangeStmt>(S);

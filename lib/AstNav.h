@@ -8,6 +8,8 @@
 //  * the ways out of a loop, with the `if` branches that lead to each;
 //  * parents through the ASTContext's parent map (the first parent in a
 //    template instantiation), the enclosing function, "is X inside Y";
+//  * one statement walk (pre-order, into lambdas or not, stoppable) for
+//    every "is there a statement under S that ..." question;
 //  * whether a source location can carry a fix-it (written in a file, not a
 //    macro expansion).
 // Syntactic only: no CFG, no values beyond constant folding.
@@ -23,7 +25,42 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <cstdint>
+
 namespace taskleak {
+
+// --- Walking statements ----------------------------------------------------
+
+/// Whether a statement walk goes inside lambda expressions. With Skip, the
+/// LambdaExpr itself is visited but nothing under it (its captures'
+/// initializers and its body run elsewhere: a task, a predicate, a callback).
+enum class LambdaBodies : std::uint8_t { Enter, Skip };
+
+/// What the visitor of walkStmts asks for after a statement.
+enum class WalkStep : std::uint8_t {
+  Continue,     ///< go on, into the statement's children
+  SkipChildren, ///< go on, but not into this statement's children
+  Stop,         ///< end the walk
+};
+
+/// Visits \p S and every statement under it in pre-order, children in
+/// source order, null children left out. Iterative: a deep expression does
+/// not exhaust the stack. Returns true when \p F stopped the walk.
+bool walkStmts(const clang::Stmt *S,
+               llvm::function_ref<WalkStep(const clang::Stmt *)> F,
+               LambdaBodies Lambdas = LambdaBodies::Enter);
+
+/// Whether \p P holds for \p S or a statement under it (in the order of
+/// walkStmts; the first that holds ends the walk).
+bool anyStmt(const clang::Stmt *S,
+             llvm::function_ref<bool(const clang::Stmt *)> P,
+             LambdaBodies Lambdas = LambdaBodies::Enter);
+
+/// Calls \p F on \p S and every statement under it (in the order of
+/// walkStmts).
+void forEachStmt(const clang::Stmt *S,
+                 llvm::function_ref<void(const clang::Stmt *)> F,
+                 LambdaBodies Lambdas = LambdaBodies::Enter);
 
 // --- Loops -----------------------------------------------------------------
 

@@ -11,8 +11,6 @@
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/DenseSet.h"
 
-#include <functional>
-
 using namespace clang;
 
 namespace taskleak {
@@ -91,42 +89,28 @@ private:
     const Expr *Cond = conditionOf(Loop);
     if (!Cond)
       return true;
-    bool Outside = false;
-    std::function<void(const Stmt *)> Look = [&](const Stmt *S) {
-      if (!S || Outside)
-        return;
+    return anyStmt(Cond, [&](const Stmt *S) {
       if (isa<CallExpr>(S) && !isa<CXXOperatorCallExpr>(S))
-        Outside = true;
-      else if (isa<MemberExpr>(S) &&
-               isa<FieldDecl>(cast<MemberExpr>(S)->getMemberDecl()))
-        Outside = true;
-      else if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+        return true;
+      if (isa<MemberExpr>(S) &&
+          isa<FieldDecl>(cast<MemberExpr>(S)->getMemberDecl()))
+        return true;
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
         if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl()))
-          Outside = !V->hasLocalStorage() || V->getType()->isReferenceType() ||
-                    setFromCall(Loop, V);
-      for (const Stmt *Child : S->children())
-        Look(Child);
-    };
-    Look(Cond);
-    return Outside;
+          return !V->hasLocalStorage() || V->getType()->isReferenceType() ||
+                 setFromCall(Loop, V);
+      return false;
+    });
   }
 
   // `V = f(...)` (or `V = g(f(...))`) somewhere in the loop.
   static bool setFromCall(const Stmt *Loop, const VarDecl *V) {
-    bool Found = false;
-    std::function<bool(const Stmt *)> HasCall = [&](const Stmt *S) {
-      if (!S)
-        return false;
-      if (isa<CallExpr>(S) && !isa<CXXOperatorCallExpr>(S))
-        return true;
-      for (const Stmt *Child : S->children())
-        if (HasCall(Child))
-          return true;
-      return false;
+    auto HasCall = [](const Stmt *S) {
+      return anyStmt(S, [](const Stmt *X) {
+        return isa<CallExpr>(X) && !isa<CXXOperatorCallExpr>(X);
+      });
     };
-    std::function<void(const Stmt *)> Look = [&](const Stmt *S) {
-      if (!S || Found)
-        return;
+    return anyStmt(Loop, [&](const Stmt *S) {
       const Expr *LHS = nullptr, *RHS = nullptr;
       if (const auto *BO = dyn_cast<BinaryOperator>(S);
           BO && BO->isAssignmentOp()) {
@@ -137,33 +121,27 @@ private:
         LHS = OC->getArg(0);
         RHS = OC->getArg(1);
       }
-      if (LHS) {
-        const auto *Ref = dyn_cast<DeclRefExpr>(LHS->IgnoreParenImpCasts());
-        if (Ref && Ref->getDecl() == V && HasCall(RHS))
-          Found = true;
-      }
-      for (const Stmt *Child : S->children())
-        Look(Child);
-    };
-    Look(Loop);
-    return Found;
+      if (!LHS)
+        return false;
+      const auto *Ref = dyn_cast<DeclRefExpr>(LHS->IgnoreParenImpCasts());
+      return Ref && Ref->getDecl() == V && HasCall(RHS);
+    });
   }
 
   // The loop (or a function it calls) sleeps.
   bool sleeps(const Stmt *S, unsigned Depth) {
-    if (!S || isa<LambdaExpr>(S))
-      return false;
-    if (const auto *Call = dyn_cast<CallExpr>(S)) {
-      if (Lib.sleepModel(Call))
-        return true;
-      if (const FunctionDecl *Def = followable(Call, Depth))
-        if (sleeps(userBody(Def), Depth + 1))
-          return true;
-    }
-    for (const Stmt *Child : S->children())
-      if (sleeps(Child, Depth))
-        return true;
-    return false;
+    return anyStmt(
+        S,
+        [&](const Stmt *X) {
+          const auto *Call = dyn_cast<CallExpr>(X);
+          if (!Call)
+            return false;
+          if (Lib.sleepModel(Call))
+            return true;
+          const FunctionDecl *Def = followable(Call, Depth);
+          return Def && sleeps(userBody(Def), Depth + 1);
+        },
+        LambdaBodies::Skip);
   }
 
   // The loop reads the handle or reaches a cancellation point, directly or
@@ -172,22 +150,20 @@ private:
     if (TA.reachesCancellationPoint(Loop, CancelMode::AwaitCancels))
       return true;
     llvm::DenseSet<const FunctionDecl *> Seen;
-    std::function<bool(const Stmt *, unsigned)> Reads = [&](const Stmt *S,
-                                                            unsigned Depth) {
-      if (!S)
-        return false;
-      if (refersTo(S, Handle))
+    return readsHandle(Loop, 0, Seen);
+  }
+
+  // \p S, or a function it calls (each once), refers to the handle.
+  bool readsHandle(const Stmt *S, unsigned Depth,
+                   llvm::DenseSet<const FunctionDecl *> &Seen) {
+    return anyStmt(S, [&](const Stmt *X) {
+      if (refersTo(X, Handle))
         return true;
-      if (const auto *Call = dyn_cast<CallExpr>(S))
-        if (const FunctionDecl *Def = followable(Call, Depth))
-          if (Seen.insert(Def).second && Reads(userBody(Def), Depth + 1))
-            return true;
-      for (const Stmt *Child : S->children())
-        if (Reads(Child, Depth))
-          return true;
-      return false;
-    };
-    return Reads(Loop, 0);
+      const auto *Call = dyn_cast<CallExpr>(X);
+      const FunctionDecl *Def = Call ? followable(Call, Depth) : nullptr;
+      return Def && Seen.insert(Def).second &&
+             readsHandle(userBody(Def), Depth + 1, Seen);
+    });
   }
 
   TaskAnalysis &TA;
@@ -209,15 +185,15 @@ blindInnerLoops(TaskAnalysis &TA, const Stmt *Outer, const ValueDecl *Handle) {
 
 const Expr *handleCheckIn(const Stmt *Outer, const ValueDecl *Handle) {
   const Expr *Found = nullptr;
-  std::function<void(const Stmt *)> Look = [&](const Stmt *S) {
-    if (!S || Found || isa<LambdaExpr>(S))
-      return;
-    if (refersTo(S, Handle)) {
-      Found = cast<Expr>(S);
-      return;
-    }
-    for (const Stmt *Child : S->children())
-      Look(Child);
+  auto Look = [&](const Stmt *S) {
+    anyStmt(
+        S,
+        [&](const Stmt *X) {
+          if (refersTo(X, Handle))
+            Found = cast<Expr>(X);
+          return Found != nullptr;
+        },
+        LambdaBodies::Skip);
   };
   Look(conditionOf(Outer));
   if (!Found)

@@ -200,8 +200,9 @@ std::string formatDuration(uint64_t Nanoseconds) {
     if (Nanoseconds % Per == 0)
       OS << Nanoseconds / Per << ' ' << Unit;
     else
-      OS << llvm::format("%.3g", static_cast<double>(Nanoseconds) / Per) << ' '
-         << Unit;
+      OS << llvm::format("%.3g", static_cast<double>(Nanoseconds) /
+                                     static_cast<double>(Per))
+         << ' ' << Unit;
   };
   constexpr uint64_t Hour = 3'600'000'000'000ULL;
   if (Nanoseconds >= Hour && Nanoseconds % Hour == 0)

@@ -22,24 +22,6 @@ namespace taskleak {
 
 // --- Small helpers ----------------------------------------------------------
 
-/// Calls \p F on every statement of \p S, not entering nested lambdas (they
-/// are functions of their own).
-template <typename Fn> static void forEachStmt(const Stmt *S, Fn &&F) {
-  if (!S)
-    return;
-  F(S);
-  if (isa<LambdaExpr>(S))
-    return;
-  for (const Stmt *Child : S->children())
-    forEachStmt(Child, F);
-}
-
-template <typename Pred> static bool anyStmt(const Stmt *S, Pred &&P) {
-  bool Found = false;
-  forEachStmt(S, [&](const Stmt *X) { Found = Found || P(X); });
-  return Found;
-}
-
 static const Expr *strip(const Expr *E) { return ignoreWrappers(E); }
 
 /// One step from an object expression towards the entity it belongs to:
@@ -278,45 +260,51 @@ void StopAwareness::scanStopPath(const FunctionDecl *FD, const Stmt *Body) {
     return;
   (void)FD;
   bool RequestsStop = false;
-  forEachStmt(Body, [&](const Stmt *S) {
-    const auto *E = dyn_cast<Expr>(S);
-    if (!E || isa<LambdaExpr>(S))
-      return;
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
-      RequestsStop |= requestsStop(Lib, MC);
-    llvm::SmallVector<const Expr *, 4> Args;
-    if (!registersStopCallback(Lib, E, Args))
-      return;
-    for (const Expr *A : Args) {
-      if (!A || Lib.isStopTokenType(A->getType()))
-        continue;
-      TaskCallable C = resolveCallable(A, Lib, Ctx);
-      if (C.Function)
-        addWakersOf(C.body(), 0);
-    }
-  });
+  forEachStmt(
+      Body,
+      [&](const Stmt *S) {
+        const auto *E = dyn_cast<Expr>(S);
+        if (!E || isa<LambdaExpr>(S))
+          return;
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+          RequestsStop |= requestsStop(Lib, MC);
+        llvm::SmallVector<const Expr *, 4> Args;
+        if (!registersStopCallback(Lib, E, Args))
+          return;
+        for (const Expr *A : Args) {
+          if (!A || Lib.isStopTokenType(A->getType()))
+            continue;
+          const TaskCallable C = resolveCallable(A, Lib, Ctx);
+          if (C.Function)
+            addWakersOf(C.body(), 0);
+        }
+      },
+      LambdaBodies::Skip);
   if (RequestsStop)
     addWakersOf(Body, 0);
 }
 
 void StopAwareness::addWakersOf(const Stmt *S, unsigned Depth) {
-  forEachStmt(S, [&](const Stmt *X) {
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X)) {
-      if (Lib.wakesWaiters(MC)) {
-        if (const ValueDecl *K = objectKey(MC->getImplicitObjectArgument()))
-          WokenObjects.insert(K->getCanonicalDecl());
-        if (const CXXRecordDecl *RD =
-                recordOf(strip(MC->getImplicitObjectArgument())->getType()))
-          WokenTypes.insert(RD->getCanonicalDecl());
-      }
-    }
-    if (const auto *Call = dyn_cast<CallExpr>(X)) {
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Depth < CallDepth && TA.isAnalysable(Callee) &&
-          ScannedForWakers.insert(Callee->getCanonicalDecl()).second)
-        addWakersOf(userBody(Callee), Depth + 1);
-    }
-  });
+  forEachStmt(
+      S,
+      [&](const Stmt *X) {
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X)) {
+          if (Lib.wakesWaiters(MC)) {
+            if (const ValueDecl *K = objectKey(MC->getImplicitObjectArgument()))
+              WokenObjects.insert(K->getCanonicalDecl());
+            if (const CXXRecordDecl *RD =
+                    recordOf(strip(MC->getImplicitObjectArgument())->getType()))
+              WokenTypes.insert(RD->getCanonicalDecl());
+          }
+        }
+        if (const auto *Call = dyn_cast<CallExpr>(X)) {
+          const FunctionDecl *Callee = Call->getDirectCallee();
+          if (Depth < CallDepth && TA.isAnalysable(Callee) &&
+              ScannedForWakers.insert(Callee->getCanonicalDecl()).second)
+            addWakersOf(userBody(Callee), Depth + 1);
+        }
+      },
+      LambdaBodies::Skip);
 }
 
 bool StopAwareness::isWokenOnStop(const Expr *Object) {
@@ -382,15 +370,21 @@ bool StopAwareness::onShutdownPath(const CXXMemberCallExpr *Wait,
     return true;
   // After a loop that checks for a stop request: the task is winding down.
   const SourceManager &SM = Ctx.getSourceManager();
-  return anyStmt(Body, [&](const Stmt *S) {
-    if (!isLoop(S) || isInside(Wait, S, Ctx) ||
-        !SM.isBeforeInTranslationUnit(S->getEndLoc(), Wait->getBeginLoc()))
-      return false;
-    return anyStmt(S, [&](const Stmt *X) {
-      const auto *E = dyn_cast<Expr>(X);
-      return E && isStopRequestedCall(Lib, E);
-    });
-  });
+  return anyStmt(
+      Body,
+      [&](const Stmt *S) {
+        if (!isLoop(S) || isInside(Wait, S, Ctx) ||
+            !SM.isBeforeInTranslationUnit(S->getEndLoc(), Wait->getBeginLoc()))
+          return false;
+        return anyStmt(
+            S,
+            [&](const Stmt *X) {
+              const auto *E = dyn_cast<Expr>(X);
+              return E && isStopRequestedCall(Lib, E);
+            },
+            LambdaBodies::Skip);
+      },
+      LambdaBodies::Skip);
 }
 
 bool StopAwareness::guardedByReadiness(const CXXMemberCallExpr *Wait,
@@ -419,7 +413,7 @@ bool StopAwareness::guardedByReadiness(const CXXMemberCallExpr *Wait,
       Cond = C->getCond();
     else if (const auto *B = dyn_cast<BinaryOperator>(Parent))
       Cond = B->isLogicalOp() ? B->getLHS() : nullptr;
-    return Cond && anyStmt(Cond, IsReadinessTest);
+    return Cond && anyStmt(Cond, IsReadinessTest, LambdaBodies::Skip);
   });
 }
 
@@ -429,20 +423,40 @@ StopAwareness::unwakeableWaits(const FunctionDecl *FD) {
   const Stmt *Body = userBody(FD);
   if (!Body)
     return Out;
-  forEachStmt(Body, [&](const Stmt *S) {
-    const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
-    if (!MC)
-      return;
-    std::string Name = Lib.blockingWait(MC);
-    if (Name.empty() || Lib.isCancellationCall(MC))
-      return; // not a wait, or a stop-aware one (passed a stop token)
-    const Expr *Obj = MC->getImplicitObjectArgument();
-    if (!Obj || ownedBy(Obj, FD) || isWokenOnStop(Obj) ||
-        onShutdownPath(MC, FD, Body) || guardedByReadiness(MC, FD))
-      return;
-    Out.push_back({MC, std::move(Name)});
-  });
+  forEachStmt(
+      Body,
+      [&](const Stmt *S) {
+        const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+        if (!MC)
+          return;
+        std::string Name = Lib.blockingWait(MC);
+        if (Name.empty() || Lib.isCancellationCall(MC))
+          return; // not a wait, or a stop-aware one (passed a stop token)
+        const Expr *Obj = MC->getImplicitObjectArgument();
+        if (!Obj || ownedBy(Obj, FD) || isWokenOnStop(Obj) ||
+            onShutdownPath(MC, FD, Body) || guardedByReadiness(MC, FD))
+          return;
+        Out.push_back({MC, std::move(Name)});
+      },
+      LambdaBodies::Skip);
   return Out;
+}
+
+/// Whether \p S reads \p Flag, looking into the bodies of the lambdas in it
+/// too (a wait's predicate).
+static bool readsFlag(const Stmt *S, const ValueDecl *Flag) {
+  return anyStmt(
+      S,
+      [&](const Stmt *X) {
+        if (const auto *L = dyn_cast<LambdaExpr>(X))
+          return readsFlag(L->getBody(), Flag);
+        const auto *E = dyn_cast<Expr>(X);
+        const ValueDecl *K = E && (isa<MemberExpr>(E) || isa<DeclRefExpr>(E))
+                                 ? StopAwareness::objectKey(E)
+                                 : nullptr;
+        return K && K->getCanonicalDecl() == Flag->getCanonicalDecl();
+      },
+      LambdaBodies::Skip);
 }
 
 llvm::SmallVector<UnwakeableWait, 4>
@@ -452,34 +466,25 @@ StopAwareness::unwakeableWaitsOnFlag(const FunctionDecl *FD,
   const Stmt *Body = userBody(FD);
   if (!Body || !P.Loop || !P.Flag)
     return Out;
-  // Looks into predicate lambdas too.
-  std::function<bool(const Stmt *)> ReadsFlag = [&](const Stmt *S) {
-    return anyStmt(S, [&](const Stmt *X) {
-      if (const auto *L = dyn_cast<LambdaExpr>(X))
-        return ReadsFlag(L->getBody());
-      const auto *E = dyn_cast<Expr>(X);
-      const ValueDecl *K = E && (isa<MemberExpr>(E) || isa<DeclRefExpr>(E))
-                               ? objectKey(E)
-                               : nullptr;
-      return K && K->getCanonicalDecl() == P.Flag->getCanonicalDecl();
-    });
-  };
-  forEachStmt(P.Loop, [&](const Stmt *S) {
-    const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
-    if (!MC)
-      return;
-    std::string Name = Lib.blockingWait(MC);
-    if (Name.empty() || Lib.isCancellationCall(MC))
-      return;
-    const Expr *Obj = MC->getImplicitObjectArgument();
-    if (!Obj || ownedBy(Obj, FD) || Path.wakes(P.Flag, Obj) ||
-        isWokenOnStop(Obj) || guardedByReadiness(MC, FD))
-      return;
-    for (const Expr *A : MC->arguments())
-      if (ReadsFlag(A))
-        return; // the predicate re-checks the flag: a lost wake-up at most
-    Out.push_back({MC, std::move(Name)});
-  });
+  forEachStmt(
+      P.Loop,
+      [&](const Stmt *S) {
+        const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+        if (!MC)
+          return;
+        std::string Name = Lib.blockingWait(MC);
+        if (Name.empty() || Lib.isCancellationCall(MC))
+          return;
+        const Expr *Obj = MC->getImplicitObjectArgument();
+        if (!Obj || ownedBy(Obj, FD) || Path.wakes(P.Flag, Obj) ||
+            isWokenOnStop(Obj) || guardedByReadiness(MC, FD))
+          return;
+        for (const Expr *A : MC->arguments())
+          if (readsFlag(A, P.Flag))
+            return; // the predicate re-checks the flag: a lost wake-up at most
+        Out.push_back({MC, std::move(Name)});
+      },
+      LambdaBodies::Skip);
   return Out;
 }
 
@@ -494,20 +499,21 @@ StopAwareness::stopAwareLoops(const FunctionDecl *FD, const StopHandle *Handle,
     Loops.push_back(Flag->Loop);
   } else if (Handle && Handle->Var) {
     // The outermost loops that consult the token.
-    std::function<void(const Stmt *)> Find = [&](const Stmt *S) {
-      if (!S || isa<LambdaExpr>(S))
-        return;
-      if (isLoop(S) && anyStmt(S, [&](const Stmt *X) {
-            const auto *Ref = dyn_cast<DeclRefExpr>(X);
-            return Ref && Ref->getDecl() == Handle->Var;
-          })) {
-        Loops.push_back(S);
-        return;
-      }
-      for (const Stmt *Child : S->children())
-        Find(Child);
-    };
-    Find(userBody(FD));
+    walkStmts(
+        userBody(FD),
+        [&](const Stmt *S) {
+          if (!isLoop(S) || !anyStmt(
+                                S,
+                                [&](const Stmt *X) {
+                                  const auto *Ref = dyn_cast<DeclRefExpr>(X);
+                                  return Ref && Ref->getDecl() == Handle->Var;
+                                },
+                                LambdaBodies::Skip))
+            return WalkStep::Continue;
+          Loops.push_back(S);
+          return WalkStep::SkipChildren;
+        },
+        LambdaBodies::Skip);
   }
   return Loops;
 }
@@ -574,23 +580,18 @@ StopAwareness::stopTokenWaitFix(const UnwakeableWait &W, const FunctionDecl *FD,
   // The name must mean the handle at the wait: nothing in the body declares
   // the same name.
   StringRef Name = Handle.Var->getName();
-  bool Shadowed = false;
-  std::function<void(const Stmt *)> Look = [&](const Stmt *S) {
-    if (!S || Shadowed)
-      return;
+  const bool Shadowed = anyStmt(FD->getBody(), [&](const Stmt *S) {
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
         if (const auto *ND = dyn_cast<NamedDecl>(D))
           if (ND != Handle.Var && ND->getIdentifier() && ND->getName() == Name)
-            Shadowed = true;
+            return true;
     if (const auto *L = dyn_cast<LambdaExpr>(S))
       for (const ParmVarDecl *P : L->getCallOperator()->parameters())
         if (P->getIdentifier() && P->getName() == Name)
-          Shadowed = true;
-    for (const Stmt *C : S->children())
-      Look(C);
-  };
-  Look(FD->getBody());
+          return true;
+    return false;
+  });
   if (Shadowed)
     return std::nullopt;
   // A statement of a block: the call, possibly inside ExprWithCleanups.

@@ -1,6 +1,7 @@
 //===--- StopPath.cpp - the code that asks a task to stop
 //------------------===//
 #include "lib/StopPath.h"
+#include "lib/AstNav.h"
 #include "lib/Expressions.h"
 #include "lib/StopAwareness.h"
 #include "lib/TaskBody.h"
@@ -41,16 +42,6 @@ const ValueDecl *writtenEntity(const Expr *E) {
   return nullptr;
 }
 
-template <typename Fn> static void eachStmt(const Stmt *S, Fn &&F) {
-  if (!S)
-    return;
-  F(S);
-  if (isa<LambdaExpr>(S))
-    return;
-  for (const Stmt *Child : S->children())
-    eachStmt(Child, F);
-}
-
 namespace {
 class WriteCollector : public RecursiveASTVisitor<WriteCollector> {
 public:
@@ -89,17 +80,20 @@ void StopPath::collect() {
     // A constructor starts the task; it does not stop it.
     if (isa<CXXConstructorDecl>(FD))
       return;
-    eachStmt(Body, [&](const Stmt *S) {
-      const auto *E = dyn_cast<Expr>(S);
-      const ValueDecl *W = E ? writtenEntity(E) : nullptr;
-      if (!W)
-        return;
-      Writers &Ws = WritesOf[W->getCanonicalDecl()];
-      if (!Ws.FirstWrite)
-        Ws.FirstWrite = E;
-      if (!llvm::is_contained(Ws.Functions, FD))
-        Ws.Functions.push_back(FD);
-    });
+    forEachStmt(
+        Body,
+        [&](const Stmt *S) {
+          const auto *E = dyn_cast<Expr>(S);
+          const ValueDecl *W = E ? writtenEntity(E) : nullptr;
+          if (!W)
+            return;
+          Writers &Ws = WritesOf[W->getCanonicalDecl()];
+          if (!Ws.FirstWrite)
+            Ws.FirstWrite = E;
+          if (!llvm::is_contained(Ws.Functions, FD))
+            Ws.Functions.push_back(FD);
+        },
+        LambdaBodies::Skip);
   }).TraverseDecl(Ctx.getTranslationUnitDecl());
 }
 
@@ -111,30 +105,37 @@ std::optional<FlagStopPath> StopPath::ofTask(const FunctionDecl *FD) {
     return std::nullopt;
   collect();
   std::optional<FlagStopPath> Out;
-  eachStmt(L->StopTest, [&](const Stmt *S) {
-    const auto *E = dyn_cast<Expr>(S);
-    const ValueDecl *V = E ? longLived(E) : nullptr;
-    if (Out || !V)
-      return;
-    auto It = WritesOf.find(V->getCanonicalDecl());
-    if (It == WritesOf.end())
-      return;
-    // The stop path is code other than the task itself.
-    for (const FunctionDecl *W : It->second.Functions)
-      if (W->getCanonicalDecl() != FD->getCanonicalDecl()) {
-        const Expr *Write = nullptr;
-        eachStmt(userBody(W), [&](const Stmt *X) {
-          const auto *XE = dyn_cast<Expr>(X);
-          if (!Write && XE && writtenEntity(XE) &&
-              writtenEntity(XE)->getCanonicalDecl() == V->getCanonicalDecl())
-            Write = XE;
-        });
-        if (Write) {
-          Out = FlagStopPath{V, L->Loop, Write};
+  forEachStmt(
+      L->StopTest,
+      [&](const Stmt *S) {
+        const auto *E = dyn_cast<Expr>(S);
+        const ValueDecl *V = E ? longLived(E) : nullptr;
+        if (Out || !V)
           return;
-        }
-      }
-  });
+        auto It = WritesOf.find(V->getCanonicalDecl());
+        if (It == WritesOf.end())
+          return;
+        // The stop path is code other than the task itself.
+        for (const FunctionDecl *W : It->second.Functions)
+          if (W->getCanonicalDecl() != FD->getCanonicalDecl()) {
+            const Expr *Write = nullptr;
+            forEachStmt(
+                userBody(W),
+                [&](const Stmt *X) {
+                  const auto *XE = dyn_cast<Expr>(X);
+                  if (!Write && XE && writtenEntity(XE) &&
+                      writtenEntity(XE)->getCanonicalDecl() ==
+                          V->getCanonicalDecl())
+                    Write = XE;
+                },
+                LambdaBodies::Skip);
+            if (Write) {
+              Out = FlagStopPath{V, L->Loop, Write};
+              return;
+            }
+          }
+      },
+      LambdaBodies::Skip);
   return Out;
 }
 
@@ -149,23 +150,26 @@ void StopPath::addWakers(const Stmt *S, unsigned Depth,
                          llvm::DenseSet<const Decl *> &Woken,
                          llvm::DenseSet<const FunctionDecl *> &Seen) {
   const Library &Lib = TA.library();
-  eachStmt(S, [&](const Stmt *X) {
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X))
-      if (Lib.wakesWaiters(MC)) {
-        if (const ValueDecl *K =
-                StopAwareness::objectKey(MC->getImplicitObjectArgument()))
-          Woken.insert(K->getCanonicalDecl());
-        if (const CXXRecordDecl *RD = recordOfType(
-                ignoreWrappers(MC->getImplicitObjectArgument())->getType()))
-          Woken.insert(RD->getCanonicalDecl());
-      }
-    if (const auto *Call = dyn_cast<CallExpr>(X)) {
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Depth < TA.callDepth() && TA.isAnalysable(Callee) &&
-          Seen.insert(Callee->getCanonicalDecl()).second)
-        addWakers(userBody(Callee), Depth + 1, Woken, Seen);
-    }
-  });
+  forEachStmt(
+      S,
+      [&](const Stmt *X) {
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X))
+          if (Lib.wakesWaiters(MC)) {
+            if (const ValueDecl *K =
+                    StopAwareness::objectKey(MC->getImplicitObjectArgument()))
+              Woken.insert(K->getCanonicalDecl());
+            if (const CXXRecordDecl *RD = recordOfType(
+                    ignoreWrappers(MC->getImplicitObjectArgument())->getType()))
+              Woken.insert(RD->getCanonicalDecl());
+          }
+        if (const auto *Call = dyn_cast<CallExpr>(X)) {
+          const FunctionDecl *Callee = Call->getDirectCallee();
+          if (Depth < TA.callDepth() && TA.isAnalysable(Callee) &&
+              Seen.insert(Callee->getCanonicalDecl()).second)
+            addWakers(userBody(Callee), Depth + 1, Woken, Seen);
+        }
+      },
+      LambdaBodies::Skip);
 }
 
 bool StopPath::wakes(const ValueDecl *Flag, const Expr *Object) {

@@ -32,7 +32,7 @@ bool TaskAnalysis::hasWayOut(const Stmt *Loop) {
   if (It != WayOut.end())
     return It->second;
   auto EndsProcess = [this](const CallExpr *C) { return endsProcess(C); };
-  bool Result = taskleak::hasWayOut(Loop, EndsProcess);
+  const bool Result = taskleak::hasWayOut(Loop, EndsProcess);
   WayOut[Loop] = Result;
   return Result;
 }
@@ -59,25 +59,22 @@ bool TaskAnalysis::functionEndsProcess(const FunctionDecl *FD, unsigned Depth) {
   // `[[noreturn]] void die(msg) { log(msg); std::abort(); }`: it ends the
   // process when it calls a process exit and nothing in it throws or calls a
   // noreturn function that may leave otherwise.
-  bool Exits = false, Leaves = false;
-  llvm::SmallVector<const Stmt *, 32> Work;
-  Work.push_back(userBody(FD));
-  while (!Work.empty() && !Leaves) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S || isa<LambdaExpr>(S))
-      continue;
-    if (isa<CXXThrowExpr>(S))
-      Leaves = true;
-    else if (const auto *C = dyn_cast<CallExpr>(S); C && isNoReturnCall(C)) {
-      if (functionEndsProcess(C->getDirectCallee(), Depth + 1))
+  bool Exits = false;
+  const bool Leaves = anyStmt(
+      userBody(FD),
+      [&](const Stmt *S) {
+        if (isa<CXXThrowExpr>(S))
+          return true;
+        const auto *C = dyn_cast<CallExpr>(S);
+        if (!C || !isNoReturnCall(C))
+          return false;
+        if (!functionEndsProcess(C->getDirectCallee(), Depth + 1))
+          return true;
         Exits = true;
-      else
-        Leaves = true;
-    }
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  bool Result = Exits && !Leaves;
+        return false;
+      },
+      LambdaBodies::Skip);
+  const bool Result = Exits && !Leaves;
   FunctionEndsProcess[Key] = Result;
   return Result;
 }
@@ -176,29 +173,21 @@ void TaskAnalysis::collectLoops(
     const FunctionDecl *Def, CancelMode Mode,
     llvm::SmallVectorImpl<const FunctionDecl *> &Callees,
     llvm::SmallVectorImpl<UncancellableLoop> &Out) {
-  llvm::SmallVector<const Stmt *, 32> Work;
-  if (const Stmt *Body = userBody(Def))
-    Work.push_back(Body);
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (isLoop(S) && isEndlessLoop(S) && !reachesCancellationPoint(S, Mode)) {
-      Out.push_back({S, Def});
-      continue; // the outermost endless loop is the finding
-    }
-    if (isa<LambdaExpr>(S))
-      continue; // a nested lambda is another task, or not a task at all
-    if (const auto *Call = dyn_cast<CallExpr>(S))
-      Callees.push_back(Call->getDirectCallee());
-    else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
-      Callees.push_back(Construct->getConstructor());
-    // Push children in reverse so that they are visited in source order.
-    llvm::SmallVector<const Stmt *, 8> Children(S->child_begin(),
-                                                S->child_end());
-    for (auto It = Children.rbegin(); It != Children.rend(); ++It)
-      Work.push_back(*It);
-  }
+  walkStmts(
+      userBody(Def),
+      [&](const Stmt *S) {
+        if (isLoop(S) && isEndlessLoop(S) &&
+            !reachesCancellationPoint(S, Mode)) {
+          Out.push_back({S, Def});
+          return WalkStep::SkipChildren; // the outermost endless loop
+        }
+        if (const auto *Call = dyn_cast<CallExpr>(S))
+          Callees.push_back(Call->getDirectCallee());
+        else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+          Callees.push_back(Construct->getConstructor());
+        return WalkStep::Continue;
+      },
+      LambdaBodies::Skip); // a nested lambda is another task, or none at all
 }
 
 llvm::SmallVector<UncancellableLoop, 2>

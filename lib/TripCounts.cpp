@@ -1,7 +1,8 @@
 //===--- TripCounts.cpp - constant trip counts of loops --------------------===//
 #include "lib/TripCounts.h"
-#include "lib/Parents.h"
+#include "lib/AstNav.h"
 #include "lib/Library.h"
+#include "lib/Parents.h"
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
@@ -222,20 +223,12 @@ static bool modifiedAfter(const ValueDecl *V, const Stmt *Scope,
   if (!Scope)
     return true;
   const SourceManager &SM = Ctx.getSourceManager();
-  llvm::SmallVector<const Stmt *, 32> Work{Scope};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
-        DRE && DRE->getDecl() == V &&
-        !SM.isBeforeInTranslationUnit(DRE->getBeginLoc(), From) &&
-        mayModify(DRE, Ctx))
-      return true;
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return false;
+  return anyStmt(Scope, [&](const Stmt *S) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(S);
+    return DRE && DRE->getDecl() == V &&
+           !SM.isBeforeInTranslationUnit(DRE->getBeginLoc(), From) &&
+           mayModify(DRE, Ctx);
+  });
 }
 
 /// A local or parameter, not a global another thread may change.
